@@ -1,0 +1,79 @@
+import type { CatalogEntry } from './catalog'
+import { asOpenApiDocument, asPayload, createCatalog } from './catalog'
+import v2vOpenapi from './data/ltx-2-19b-video-to-video.openapi.json'
+import v2vExample from './data/ltx-2-19b-video-to-video.example.json'
+import a2vOpenapi from './data/ltx-2-19b-distilled-audio-to-video-lora.openapi.json'
+import a2vExample from './data/ltx-2-19b-distilled-audio-to-video-lora.example.json'
+import v2v23Openapi from './data/ltx-2.3-22b-video-to-video.openapi.json'
+import v2v23Example from './data/ltx-2.3-22b-video-to-video.example.json'
+import i2vProOpenapi from './data/ltx-2-image-to-video.openapi.json'
+import i2vProExample from './data/ltx-2-image-to-video.example.json'
+import refOpenapi from './data/ltx-2.3-22b-distilled-reference-video-to-video-lora.openapi.json'
+import refExample from './data/ltx-2.3-22b-distilled-reference-video-to-video-lora.example.json'
+
+/** The five LTX-2 endpoints, in the order of the seeds. Adding an endpoint is adding an entry here. */
+export const CATALOG_ENTRIES: CatalogEntry[] = [
+  {
+    id: 'fal-ai/ltx-2-19b/video-to-video',
+    title: 'LTX-2 19B — Video to Video',
+    category: 'video-to-video',
+    description: 'Generate video with audio from videos using LTX-2.',
+    openapi: asOpenApiDocument(v2vOpenapi),
+    pricing: { kind: 'per_megapixel', usdPerMegapixel: 0.0018, source: { type: 'published' } },
+    example: asPayload(v2vExample),
+  },
+  {
+    id: 'fal-ai/ltx-2-19b/distilled/audio-to-video/lora',
+    title: 'LTX-2 19B Distilled — Audio to Video with LoRA',
+    category: 'audio-to-video',
+    description: 'Generate video with audio from audio, text and images using LTX-2 Distilled and custom LoRA.',
+    openapi: asOpenApiDocument(a2vOpenapi),
+    pricing: { kind: 'per_megapixel', usdPerMegapixel: 0.001, source: { type: 'published' } },
+    example: asPayload(a2vExample),
+  },
+  {
+    id: 'fal-ai/ltx-2.3-22b/video-to-video',
+    title: 'LTX-2.3 22B — Video to Video',
+    category: 'video-to-video',
+    description: 'Generate video with audio from videos using LTX-2.3.',
+    openapi: asOpenApiDocument(v2v23Openapi),
+    pricing: { kind: 'per_megapixel', usdPerMegapixel: 0.001605, source: { type: 'published' } },
+    example: asPayload(v2v23Example),
+  },
+  {
+    id: 'fal-ai/ltx-2/image-to-video',
+    title: 'LTX-2 Pro — Image to Video',
+    category: 'image-to-video',
+    description: 'Create high-fidelity video with audio from images with LTX-2 Pro.',
+    openapi: asOpenApiDocument(i2vProOpenapi),
+    pricing: {
+      kind: 'per_second_by_resolution',
+      usdPerSecond: { '1080p': 0.06, '1440p': 0.12, '2160p': 0.24 },
+      resolutionField: 'resolution',
+      durationField: 'duration',
+      source: { type: 'published' },
+    },
+    example: asPayload(i2vProExample),
+  },
+  {
+    id: 'fal-ai/ltx-2.3-22b/distilled/reference-video-to-video/lora',
+    title: 'LTX-2.3 22B Distilled — Reference Video to Video with LoRA',
+    category: 'video-to-video',
+    description: 'Generate video with audio from reference videos using LTX-2.3 Distilled and custom LoRA.',
+    openapi: asOpenApiDocument(refOpenapi),
+    pricing: {
+      kind: 'per_megapixel',
+      usdPerMegapixel: 0.001405,
+      source: {
+        type: 'borrowed',
+        from: 'fal-ai/ltx-2.3-22b/distilled/text-to-video/lora',
+        note: "fal publishes no price for this endpoint; this is its text-to-video sibling's rate",
+      },
+    },
+    example: asPayload(refExample),
+  },
+]
+
+export const catalog = createCatalog(CATALOG_ENTRIES)
+export type { Endpoint, CatalogEntry, Catalog } from './catalog'
+export { createCatalog, resolveEntry } from './catalog'

@@ -1,0 +1,119 @@
+import { z } from 'zod'
+import type { JsonSchema, JsonValue } from './json-schema'
+import { orderedPropertyNames } from './json-schema'
+import { isMediaProperty, rangeText, sizeUnionOf } from './fields'
+
+export type Payload = Record<string, JsonValue>
+
+/** http(s) URLs and base64 data URIs: what fal can fetch for a media input. */
+const MEDIA_URL = /^(https?:\/\/[^\s]+|data:[\w.+-]+\/[\w.+-]+(;[\w-]+=[^;,]+)*;base64,[A-Za-z0-9+/=\s]*)$/
+
+function typeError(label: string, expected: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? `${label} is required` : `${label} must be ${expected}`
+}
+
+function numberSchema(schema: JsonSchema, label: string) {
+  const integer = schema.type === 'integer'
+  let number = z.number({ error: typeError(label, integer ? 'a whole number' : 'a number') })
+  if (integer) number = number.int({ error: `${label} must be a whole number` })
+  const range = rangeText({
+    min: schema.minimum ?? schema.exclusiveMinimum,
+    max: schema.maximum ?? schema.exclusiveMaximum,
+    minExclusive: schema.minimum === undefined && schema.exclusiveMinimum !== undefined,
+    maxExclusive: schema.maximum === undefined && schema.exclusiveMaximum !== undefined,
+  })
+  const outOfRange = `${label} must be ${range}`
+  if (schema.minimum !== undefined) number = number.gte(schema.minimum, { error: outOfRange })
+  if (schema.exclusiveMinimum !== undefined) number = number.gt(schema.exclusiveMinimum, { error: outOfRange })
+  if (schema.maximum !== undefined) number = number.lte(schema.maximum, { error: outOfRange })
+  if (schema.exclusiveMaximum !== undefined) number = number.lt(schema.exclusiveMaximum, { error: outOfRange })
+  return number
+}
+
+function stringSchema(name: string, schema: JsonSchema, label: string, requiredAtTop: boolean) {
+  let text = z.string({ error: typeError(label, 'text') })
+  // An empty required field in a form means nothing was entered.
+  if (requiredAtTop) text = text.min(1, { error: `${label} is required` })
+  if (schema.minLength !== undefined) text = text.min(schema.minLength, { error: `${label} is too short` })
+  if (schema.maxLength !== undefined) text = text.max(schema.maxLength, { error: `${label} is too long` })
+  if (isMediaProperty(name, schema)) {
+    return text.regex(MEDIA_URL, { error: `${label} must be an http(s) URL or a base64 data URI` })
+  }
+  return text
+}
+
+function propertySchema(name: string, schema: JsonSchema, requiredAtTop: boolean): z.ZodType {
+  const label = schema.title ?? name
+  if (schema.enum) {
+    const options = schema.enum
+    return z.literal(options as [string | number | boolean, ...(string | number | boolean)[]], {
+      error: (issue) =>
+        issue.input === undefined ? `${label} is required` : `${label} must be one of: ${options.join(', ')}`,
+    })
+  }
+  const sizeUnion = sizeUnionOf(schema)
+  if (sizeUnion) {
+    const custom = objectSchema(sizeUnion.size, false)
+    const preset = z.literal(sizeUnion.presets as [string, ...string[]])
+    return z.union([preset, custom], {
+      error: (issue) =>
+        issue.input === undefined
+          ? `${label} is required`
+          : `${label} must be one of ${sizeUnion.presets.join(', ')} or a custom { width, height }`,
+    })
+  }
+  if (schema.anyOf) {
+    const members = schema.anyOf.map((member) => propertySchema(name, { title: label, ...member }, requiredAtTop))
+    return z.union(members as [z.ZodType, z.ZodType, ...z.ZodType[]], { error: `${label} is not valid` })
+  }
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      return numberSchema(schema, label)
+    case 'boolean':
+      return z.boolean({ error: typeError(label, 'true or false') })
+    case 'string':
+      return stringSchema(name, schema, label, requiredAtTop)
+    case 'array': {
+      let list = z.array(schema.items ? propertySchema(`${name}[]`, schema.items, false) : z.unknown(), {
+        error: typeError(label, 'a list'),
+      })
+      if (schema.minItems !== undefined) list = list.min(schema.minItems, { error: `${label} needs at least ${schema.minItems} item(s)` })
+      if (schema.maxItems !== undefined) list = list.max(schema.maxItems, { error: `${label} takes at most ${schema.maxItems} item(s)` })
+      return list
+    }
+    case 'object':
+      return objectSchema(schema, false)
+    case 'null':
+      return z.null()
+    default:
+      if (schema.properties) return objectSchema(schema, false)
+      return z.unknown()
+  }
+}
+
+function objectSchema(schema: JsonSchema, topLevel: boolean) {
+  const required = new Set(schema.required ?? [])
+  const shape = Object.fromEntries(
+    orderedPropertyNames(schema).map((name) => {
+      const property = propertySchema(name, schema.properties?.[name] ?? {}, topLevel && required.has(name))
+      return [name, required.has(name) ? property : property.optional()]
+    }),
+  )
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`
+        : `${schema.title ?? 'Input'} must be an object`,
+  })
+}
+
+/**
+ * Compiles an endpoint's input schema into a zod validator that accepts exactly what the schema
+ * allows: types (integer vs float), ranges, enums, required fields, the size union, arrays of
+ * objects; unknown fields are refused. Messages name the field by its title.
+ */
+export function compileValidator(schema: JsonSchema): z.ZodType<Payload> {
+  return objectSchema(schema, true) as unknown as z.ZodType<Payload>
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import './globals.css'
+
+export const metadata: Metadata = {
+  title: { default: 'Takes — LTX-2 video studio', template: '%s · Takes' },
+  description: 'Generate video with Lightricks’ LTX-2 models on fal: schema-driven forms, live estimates, every take kept.',
+}
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen antialiased">
+        <header className="border-b border-line">
+          <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm" aria-label="Main">
+            <Link href="/" className="text-base font-semibold tracking-tight">
+              Takes
+            </Link>
+            <Link href="/" className="text-muted hover:text-white">
+              Models
+            </Link>
+          </nav>
+        </header>
+        <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+      </body>
+    </html>
+  )
+}

@@ -1,0 +1,37 @@
+import type { FieldDescriptor } from '@/lib/schema'
+import { FieldWidget } from './field-widget'
+
+interface SchemaFieldsProps {
+  fields: FieldDescriptor[]
+  additionalOpen: boolean
+  onAdditionalOpenChange: (open: boolean) => void
+}
+
+/** The prompt, required and media fields first; everything else under "Additional settings". */
+export function SchemaFields({ fields, additionalOpen, onAdditionalOpenChange }: SchemaFieldsProps) {
+  const main = fields.filter((field) => field.group === 'main')
+  const additional = fields.filter((field) => field.group === 'additional')
+  return (
+    <div className="space-y-5">
+      {main.map((field) => (
+        <FieldWidget key={field.name} field={field} path={field.name} />
+      ))}
+      {additional.length > 0 && (
+        <details
+          open={additionalOpen}
+          onToggle={(event) => onAdditionalOpenChange(event.currentTarget.open)}
+          className="rounded-lg border border-line"
+        >
+          <summary className="cursor-pointer select-none px-4 py-3 text-sm font-medium">
+            Additional settings <span className="text-muted">({additional.length})</span>
+          </summary>
+          <div className="space-y-5 border-t border-line p-4">
+            {additional.map((field) => (
+              <FieldWidget key={field.name} field={field} path={field.name} />
+            ))}
+          </div>
+        </details>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,156 @@
+'use client'
+import clsx from 'clsx'
+import { useEffect, useId, useRef, useState } from 'react'
+import { useController } from 'react-hook-form'
+import type { MediaField } from '@/lib/schema/fields'
+import { Button } from '@/components/ui/button'
+import { controlClass } from '@/components/ui/styles'
+import { FieldFrame } from '../field-frame'
+import { formatBytes } from '../format'
+import { controlId, describedBy } from '../ids'
+import type { WidgetProps } from './types'
+
+interface LocalFile {
+  name: string
+  size: number
+  /** The data URI stored in the field, to notice when the value is replaced from elsewhere. */
+  dataUri: string
+  previewUrl: string
+}
+
+const ACCEPT: Record<MediaField['media'], string> = {
+  video: 'video/*',
+  audio: 'audio/*',
+  image: 'image/*',
+  file: '*/*',
+}
+
+function readAsDataUri(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result))
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'))
+    reader.readAsDataURL(file)
+  })
+}
+
+function previewable(value: unknown): value is string {
+  return typeof value === 'string' && /^(https?:|data:)/.test(value)
+}
+
+/** A URL or data URI box, plus a drop zone / file picker, with a preview player. */
+export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>) {
+  const { field: control, fieldState } = useController({ name: path })
+  const { name, ref, value: current, onChange, onBlur } = control
+  const [local, setLocal] = useState<LocalFile | null>(null)
+  const [fileError, setFileError] = useState<string | null>(null)
+  const [dragging, setDragging] = useState(false)
+  const fileInput = useRef<HTMLInputElement>(null)
+  const hintId = useId()
+  const label = ariaLabel ?? field.label
+  const value: unknown = current
+  const error = fileError ?? fieldState.error?.message
+
+  // A local file applies only while its data URI is still the value (not typed over, reset or replaced).
+  const chosen = local && local.dataUri === value ? local : null
+  useEffect(() => () => {
+    if (local) URL.revokeObjectURL(local.previewUrl)
+  }, [local])
+
+  async function takeFile(file: File) {
+    setFileError(null)
+    if (field.media !== 'file' && !file.type.startsWith(`${field.media}/`)) {
+      setFileError(`${label} takes ${field.media} files; ${file.name} is ${file.type || 'of an unknown type'}`)
+      return
+    }
+    try {
+      const dataUri = await readAsDataUri(file)
+      setLocal({ name: file.name, size: file.size, dataUri, previewUrl: URL.createObjectURL(file) })
+      onChange(dataUri)
+    } catch (reason) {
+      setFileError(`${file.name} could not be read: ${reason instanceof Error ? reason.message : String(reason)}`)
+    }
+  }
+
+  const src = chosen?.previewUrl ?? (previewable(value) ? value : undefined)
+
+  return (
+    <FieldFrame field={field} path={path} error={error}>
+      <div
+        data-testid={`dropzone-${path}`}
+        onDragOver={(event) => {
+          event.preventDefault()
+          setDragging(true)
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(event) => {
+          event.preventDefault()
+          setDragging(false)
+          const dropped = event.dataTransfer.files[0]
+          if (dropped) void takeFile(dropped)
+        }}
+        className={clsx('space-y-2 rounded-md border border-dashed p-2', dragging ? 'border-accent' : 'border-line')}
+      >
+        {chosen ? (
+          <div className="flex items-center justify-between gap-2 text-sm">
+            <span className="truncate">
+              Local file: <span className="font-mono">{chosen.name}</span> ({formatBytes(chosen.size)})
+            </span>
+            <Button size="sm" variant="ghost" onClick={() => onChange('')}>
+              Clear
+            </Button>
+          </div>
+        ) : (
+          <input
+            type="url"
+            id={controlId(path)}
+            name={name}
+            ref={ref}
+            aria-label={ariaLabel}
+            placeholder="https://… or data:…;base64,…"
+            value={typeof value === 'string' ? value : ''}
+            onChange={(event) => onChange(event.target.value)}
+            onBlur={onBlur}
+            aria-invalid={Boolean(error)}
+            aria-describedby={`${describedBy(path, Boolean(error))} ${hintId}`}
+            className={clsx(controlClass, 'w-full')}
+          />
+        )}
+        <p id={hintId} className="text-xs text-muted">
+          Paste a URL, or drop a {field.media === 'file' ? 'file' : `${field.media} file`} here, or{' '}
+          <button type="button" className="text-accent underline" onClick={() => fileInput.current?.click()}>
+            choose one
+          </button>
+          . Local files stay in your browser.
+        </p>
+        <input
+          ref={fileInput}
+          type="file"
+          accept={ACCEPT[field.media]}
+          aria-label={`${label} file`}
+          className="sr-only"
+          tabIndex={-1}
+          onChange={(event) => {
+            const picked = event.target.files?.[0]
+            if (picked) void takeFile(picked)
+            event.target.value = ''
+          }}
+        />
+        {src && <MediaPreview kind={field.media} src={src} path={path} label={label} />}
+      </div>
+    </FieldFrame>
+  )
+}
+
+function MediaPreview({ kind, src, path, label }: { kind: MediaField['media']; src: string; path: string; label: string }) {
+  const testId = `preview-${path}`
+  const className = 'max-h-56 w-full rounded bg-black'
+  if (kind === 'video') return <video data-testid={testId} aria-label={`${label} preview`} src={src} controls muted playsInline className={className} />
+  if (kind === 'audio') return <audio data-testid={testId} aria-label={`${label} preview`} src={src} controls className='w-full' />
+  if (kind === 'image') {
+    // A user-supplied preview of arbitrary origin: next/image would need every host configured.
+    // eslint-disable-next-line @next/next/no-img-element
+    return <img data-testid={testId} src={src} alt={`${label} preview`} className="max-h-56 rounded object-contain" />
+  }
+  return null
+}

@@ -22,17 +22,20 @@ export function FieldFrame({ field, path, error, labelFor = true, children }: Fi
   return (
     <div data-field={path} className="space-y-1.5">
       <div className="flex items-baseline justify-between gap-2">
-        {labelFor ? (
-          <label htmlFor={id} id={`${id}-label`} className="text-sm font-medium">
-            {field.label}
-            {field.required && <span className="text-danger" aria-hidden> *</span>}
-          </label>
-        ) : (
-          <span id={`${id}-label`} className="text-sm font-medium">
-            {field.label}
-            {field.required && <span className="text-danger" aria-hidden> *</span>}
-          </span>
-        )}
+        <span className="text-sm font-medium">
+          {labelFor ? (
+            <label htmlFor={id} id={`${id}-label`}>
+              {field.label}
+            </label>
+          ) : (
+            <span id={`${id}-label`}>{field.label}</span>
+          )}
+          {field.required && (
+            <span className="text-danger" title="Required">
+              {' '}*
+            </span>
+          )}
+        </span>
         <code className="truncate font-mono text-[11px] text-muted">{field.name}</code>
       </div>
       {children}

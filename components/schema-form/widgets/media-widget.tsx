@@ -111,6 +111,7 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
             value={typeof value === 'string' ? value : ''}
             onChange={(event) => onChange(event.target.value)}
             onBlur={onBlur}
+            aria-required={field.required || undefined}
             aria-invalid={Boolean(error)}
             aria-describedby={`${describedBy(path, Boolean(error))} ${hintId}`}
             className={clsx(controlClass, 'w-full')}

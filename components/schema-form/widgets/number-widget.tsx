@@ -49,6 +49,7 @@ export function NumberWidget({ field, path, ariaLabel }: WidgetProps<NumberField
             onChange(event.target.value === '' ? undefined : event.target.valueAsNumber)
           }
           onBlur={onBlur}
+          aria-required={field.required || undefined}
           aria-invalid={Boolean(error)}
           aria-describedby={describedBy(path, Boolean(error))}
           className={clsx(controlClass, bounded ? 'w-28 shrink-0' : 'w-full')}

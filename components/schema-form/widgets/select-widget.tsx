@@ -25,6 +25,7 @@ export function SelectWidget({ field, path, ariaLabel }: WidgetProps<SelectField
           onChange(event.target.value === '' ? undefined : field.options[Number(event.target.value)])
         }
         onBlur={onBlur}
+        aria-required={field.required || undefined}
         aria-invalid={Boolean(error)}
         aria-describedby={describedBy(path, Boolean(error))}
         className={clsx(controlClass, 'w-full')}

@@ -13,7 +13,7 @@ type Size = Record<string, number | undefined>
 /** A preset picker, with width and height boxes when "Custom size" is chosen. */
 export function SizeWidget({ field, path, ariaLabel }: WidgetProps<SizeField>) {
   const { field: control, fieldState } = useController({ name: path })
-  const { name, ref, value: current, onChange, onBlur } = control
+  const { ref, value: current, onChange, onBlur } = control
   const error = fieldState.error?.message
   const label = ariaLabel ?? field.label
   const value: unknown = current
@@ -39,6 +39,7 @@ export function SizeWidget({ field, path, ariaLabel }: WidgetProps<SizeField>) {
         value={selected}
         onChange={(event) => choose(event.target.value)}
         onBlur={onBlur}
+        aria-required={field.required || undefined}
         aria-invalid={Boolean(error)}
         aria-describedby={describedBy(path, Boolean(error))}
         className={clsx(controlClass, 'w-full')}

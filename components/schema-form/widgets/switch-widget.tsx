@@ -19,6 +19,7 @@ export function SwitchWidget({ field, path, ariaLabel }: WidgetProps<SwitchField
         ref={ref}
         aria-label={ariaLabel}
         aria-checked={on}
+        aria-required={field.required || undefined}
         aria-invalid={Boolean(error)}
         aria-describedby={describedBy(path, Boolean(error))}
         onClick={() => onChange(!on)}

@@ -17,6 +17,7 @@ export function TextWidget({ field, path, ariaLabel }: WidgetProps<TextField>) {
     onChange: (event: { target: { value: string } }) => onChange(event.target.value),
     onBlur: onBlur,
     'aria-label': ariaLabel,
+    'aria-required': field.required || undefined,
     'aria-invalid': Boolean(error),
     'aria-describedby': describedBy(path, Boolean(error)),
     className: `${controlClass} w-full`,

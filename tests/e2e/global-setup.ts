@@ -1,0 +1,5 @@
+import { makeFixtures } from '../fixtures/media'
+
+export default function globalSetup() {
+  makeFixtures()
+}

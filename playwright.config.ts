@@ -21,7 +21,14 @@ export default defineConfig({
   webServer: {
     // The production server, built by `npm test` before the e2e run.
     command: 'npm run start',
-    env: { PORT: String(port), HOSTNAME: '127.0.0.1' },
+    env: {
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      TAKES_BACKEND: 'local',
+      TAKES_DATA_DIR: 'test-results/data',
+      TAKES_LOCAL_CONTROL: '1',
+      TAKES_LOCAL_RENDER_MS: '1500',
+    },
     url: `http://127.0.0.1:${port}/api/endpoints`,
     reuseExistingServer: false,
     timeout: 60_000,

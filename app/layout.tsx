@@ -1,5 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
+import { Suspense } from 'react'
+import { BackendBadge } from '@/components/backend-badge'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -19,6 +21,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/" className="text-muted hover:text-white">
               Models
             </Link>
+            <div className="ml-auto">
+              <Suspense>
+                <BackendBadge />
+              </Suspense>
+            </div>
           </nav>
         </header>
         <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>

@@ -2,6 +2,7 @@ import type { OpenApiDocument } from '@/lib/schema/openapi'
 import { inputSchemaOf, outputSchemaOf } from '@/lib/schema/openapi'
 import type { JsonSchema, Payload } from '@/lib/schema'
 import type { PricingRule } from '@/lib/pricing/rules'
+import type { OutputRule } from '@/lib/generation/output-shape'
 
 /** What the studio knows of an endpoint, as data: its fal OpenAPI document, pricing and example. */
 export interface CatalogEntry {
@@ -11,19 +12,27 @@ export interface CatalogEntry {
   description: string
   openapi: OpenApiDocument
   pricing: PricingRule
+  /** How the endpoint sizes its output video. */
+  output: OutputRule
   /** The seed's full example input. */
   example: Payload
 }
 
 /** A catalog entry with its input and output schemas resolved into self-contained JSON Schemas. */
-export interface Endpoint extends Omit<CatalogEntry, 'openapi'> {
+export interface Endpoint extends Omit<CatalogEntry, 'openapi' | 'output'> {
   input: JsonSchema
   output: JsonSchema
+  outputRule: OutputRule
 }
 
 export function resolveEntry(entry: CatalogEntry): Endpoint {
-  const { openapi, ...rest } = entry
-  return { ...rest, input: inputSchemaOf(openapi, entry.id), output: outputSchemaOf(openapi, entry.id) }
+  const { openapi, output, ...rest } = entry
+  return {
+    ...rest,
+    outputRule: output,
+    input: inputSchemaOf(openapi, entry.id),
+    output: outputSchemaOf(openapi, entry.id),
+  }
 }
 
 export interface Catalog {

@@ -13,6 +13,7 @@ const SIXTH: CatalogEntry = {
   category: 'video-to-video',
   description: 'A synthetic endpoint for tests.',
   pricing: { kind: 'per_megapixel', usdPerMegapixel: 0.5, source: { type: 'published' } },
+  output: { kind: 'ltx2' },
   example: { prompt: 'a cat', clip_url: 'https://example.com/cat.mp4', strength: 0.25, mode: 'fast', size: { width: 64, height: 32 }, tags: [{ name: 'x', weight: 2 }] },
   openapi: {
     openapi: '3.0.4',

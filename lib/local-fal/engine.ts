@@ -1,0 +1,274 @@
+import { randomInt, randomUUID } from 'node:crypto'
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import path from 'node:path'
+import type { Catalog, Endpoint } from '@/lib/endpoints'
+import { appIdOf } from '@/lib/fal/targets'
+import { resolveOutputShape } from '@/lib/generation/output-shape'
+import type { JsonValue, Payload } from '@/lib/schema'
+import { compileSchema } from '@/lib/schema'
+import type { LocalFalConfig } from './config'
+import type { Counters, Faults } from './faults'
+import { NO_FAULTS, emptyCounters } from './faults'
+import { FileStore, fileUrl } from './files'
+import { MediaFetchError, resolveMedia } from './media-inputs'
+import { renderVideo } from './render'
+import { RequestStore } from './request-store'
+import type { LocalRequest, LogEntry, RequestFailure } from './types'
+
+const QUEUE_BASE = 'https://queue.fal.run'
+const PROGRESS_STEPS = 8
+
+type Listener = (request: LocalRequest) => void
+
+function now(): string {
+  return new Date().toISOString()
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * A fal-compatible queue that runs requests on this machine: a concurrency limit, a queue with
+ * positions, logs, real MP4 output, cancellation, and requests kept on disk across restarts.
+ * Framework-free: the HTTP layer (`http.ts`) speaks the protocol on top of it.
+ */
+export class LocalFalEngine {
+  readonly files: FileStore
+  readonly counters: Counters = emptyCounters()
+  faults: Faults = { ...NO_FAULTS }
+  private readonly store: RequestStore
+  private readonly requests = new Map<string, LocalRequest>()
+  private readonly listeners = new Map<string, Set<Listener>>()
+  private readonly running = new Set<string>()
+  private sequence = 0
+  private readonly compiled = new Map<string, ReturnType<typeof compileSchema>>()
+
+  constructor(
+    readonly config: LocalFalConfig,
+    readonly catalog: Catalog,
+  ) {
+    this.files = new FileStore(path.join(config.dataDir, 'files'))
+    this.store = new RequestStore(path.join(config.dataDir, 'requests'))
+  }
+
+  /** Loads the requests kept on disk; any that was running when the server stopped runs again. */
+  async init() {
+    await Promise.all([this.files.init(), this.store.init(), mkdir(this.workRoot(), { recursive: true })])
+    for (const request of await this.store.loadAll()) {
+      this.requests.set(request.id, request)
+      this.sequence = Math.max(this.sequence, request.sequence)
+      if (request.status === 'IN_PROGRESS') {
+        request.status = 'IN_QUEUE'
+        this.log(request, 'The server restarted while this request ran; it runs again.', 'WARN')
+        await this.store.save(request)
+      }
+    }
+    this.schedule()
+  }
+
+  compiledFor(endpoint: Endpoint) {
+    let compiled = this.compiled.get(endpoint.id)
+    if (!compiled) {
+      compiled = compileSchema(endpoint.input)
+      this.compiled.set(endpoint.id, compiled)
+    }
+    return compiled
+  }
+
+  get(id: string): LocalRequest | undefined {
+    return this.requests.get(id)
+  }
+
+  async submit(endpoint: Endpoint, input: Payload, origin: string, webhookUrl?: string): Promise<LocalRequest> {
+    const request: LocalRequest = {
+      id: randomUUID(),
+      endpointId: endpoint.id,
+      input,
+      origin,
+      webhookUrl,
+      sequence: ++this.sequence,
+      status: 'IN_QUEUE',
+      submittedAt: now(),
+      logs: [],
+      attempts: 0,
+    }
+    this.requests.set(request.id, request)
+    await this.store.save(request)
+    this.schedule()
+    return request
+  }
+
+  /** 0 for the next request to start; undefined once it has started. */
+  queuePosition(request: LocalRequest): number | undefined {
+    if (request.status !== 'IN_QUEUE') return undefined
+    let ahead = 0
+    for (const other of this.requests.values()) {
+      if (other.status === 'IN_QUEUE' && other.sequence < request.sequence) ahead++
+    }
+    return ahead
+  }
+
+  /** The status object fal answers, with or without the logs. */
+  statusOf(request: LocalRequest, logs: LogEntry[] | null) {
+    const base = `${QUEUE_BASE}/${appIdOf(request.endpointId)}/requests/${request.id}`
+    const common = {
+      status: request.status,
+      request_id: request.id,
+      response_url: base,
+      status_url: `${base}/status`,
+      cancel_url: `${base}/cancel`,
+    }
+    if (request.status === 'IN_QUEUE') return { ...common, queue_position: this.queuePosition(request) ?? 0 }
+    if (request.status === 'IN_PROGRESS') return { ...common, logs }
+    const failure = request.failure
+    return {
+      ...common,
+      logs,
+      metrics: request.inferenceTime === undefined ? {} : { inference_time: request.inferenceTime },
+      ...(failure
+        ? {
+            error: failure.kind === 'request' ? failure.detail : 'Validation error',
+            error_type: failure.kind === 'request' ? failure.errorType : 'validation_error',
+          }
+        : {}),
+    }
+  }
+
+  cancel(request: LocalRequest): 'cancelled' | 'running' | 'completed' {
+    if (request.status === 'COMPLETED') return 'completed'
+    if (request.status === 'IN_PROGRESS') return 'running'
+    this.finish(request, {
+      failure: { kind: 'request', status: 499, detail: 'The request was cancelled.', errorType: 'client_cancelled', retryable: false },
+    })
+    return 'cancelled'
+  }
+
+  subscribe(id: string, listener: Listener): () => void {
+    let set = this.listeners.get(id)
+    if (!set) this.listeners.set(id, (set = new Set()))
+    set.add(listener)
+    return () => set.delete(listener)
+  }
+
+  private emit(request: LocalRequest) {
+    for (const listener of this.listeners.get(request.id) ?? []) listener(request)
+  }
+
+  private log(request: LocalRequest, message: string, level: LogEntry['level'] = 'INFO') {
+    request.logs.push({ message, level, source: 'USER', timestamp: now() })
+  }
+
+  private workRoot() {
+    return path.join(this.config.dataDir, 'work')
+  }
+
+  /** Starts queued requests, oldest first, up to the concurrency limit. */
+  private schedule() {
+    const queued = [...this.requests.values()]
+      .filter((request) => request.status === 'IN_QUEUE' && !this.running.has(request.id))
+      .sort((a, b) => a.sequence - b.sequence)
+    for (const request of queued) {
+      if (this.running.size >= this.config.concurrency) break
+      this.running.add(request.id)
+      void this.run(request).finally(() => {
+        this.running.delete(request.id)
+        this.schedule()
+      })
+    }
+    // Positions of those still waiting have changed.
+    for (const request of queued) if (request.status === 'IN_QUEUE') this.emit(request)
+  }
+
+  private async run(request: LocalRequest) {
+    const endpoint = this.catalog.find(request.endpointId)
+    request.status = 'IN_PROGRESS'
+    request.startedAt = now()
+    request.attempts += 1
+    this.log(request, `Starting ${request.endpointId} (local simulator)`)
+    await this.store.save(request)
+    this.emit(request)
+    const started = Date.now()
+    const workDir = path.join(this.workRoot(), request.id)
+    try {
+      if (!endpoint) throw new Error(`Unknown endpoint ${request.endpointId}`)
+      if (this.faults.failNextRuns > 0) {
+        this.faults.failNextRuns -= 1
+        await sleep(Math.min(500, this.config.minRenderMs))
+        throw Object.assign(new Error('Runner crashed while generating (injected fault).'), { injected: true })
+      }
+      this.progress(request, 'Fetching input media')
+      const media = await resolveMedia(request.input, this.files, workDir)
+      const { defaults } = this.compiledFor(endpoint)
+      const effective = { ...defaults, ...request.input } as Record<string, JsonValue>
+      const shape = resolveOutputShape(endpoint.outputRule, effective, media.facts)
+      const seed = typeof request.input.seed === 'number' ? request.input.seed : randomInt(0, 2 ** 31)
+      const prompt = typeof request.input.prompt === 'string' ? request.input.prompt : ''
+      this.progress(request, `Generating ${shape.width}×${shape.height}, ${shape.numFrames} frames at ${shape.fps} fps, seed ${seed}`)
+      const outFile = path.join(workDir, `${request.id}.mp4`)
+      const paced = this.paceLogs(request, started)
+      await renderVideo({ outFile, shape, seed, prompt, sources: media.sources })
+      await paced
+      const stored = await this.files.adopt(outFile, 'video/mp4', `${request.id}.mp4`)
+      const url =
+        effective.sync_mode === true
+          ? `data:video/mp4;base64,${(await readFile((await this.files.localPath(stored.id))!)).toString('base64')}`
+          : fileUrl(request.origin, stored.id, stored.fileName)
+      const output: { [key: string]: JsonValue } = {
+        video: {
+          url,
+          content_type: 'video/mp4',
+          file_name: stored.fileName,
+          file_size: stored.size,
+          width: shape.width,
+          height: shape.height,
+          fps: shape.fps,
+          duration: shape.duration,
+          num_frames: shape.numFrames,
+        },
+      }
+      const outputs = endpoint.output.properties ?? {}
+      if ('seed' in outputs) output.seed = seed
+      if ('prompt' in outputs) output.prompt = prompt
+      this.log(request, 'Done')
+      this.finish(request, { output, inferenceTime: (Date.now() - started) / 1000 })
+    } catch (error) {
+      this.finish(request, { failure: failureOf(error), inferenceTime: (Date.now() - started) / 1000 })
+    } finally {
+      await rm(workDir, { recursive: true, force: true })
+    }
+  }
+
+  /** Emits denoising-step logs across the minimum render time, so progress is visible. */
+  private async paceLogs(request: LocalRequest, started: number) {
+    for (let step = 1; step <= PROGRESS_STEPS; step++) {
+      const due = started + (this.config.minRenderMs * step) / PROGRESS_STEPS
+      await sleep(Math.max(0, due - Date.now()))
+      this.progress(request, `Denoising step ${step}/${PROGRESS_STEPS}`)
+    }
+  }
+
+  private progress(request: LocalRequest, message: string) {
+    this.log(request, message)
+    this.emit(request)
+  }
+
+  private finish(request: LocalRequest, end: { output?: LocalRequest['output']; failure?: RequestFailure; inferenceTime?: number }) {
+    request.status = 'COMPLETED'
+    request.completedAt = now()
+    request.output = end.output
+    request.failure = end.failure
+    request.inferenceTime = end.inferenceTime
+    if (end.failure) this.log(request, end.failure.kind === 'request' ? end.failure.detail : 'Validation error', 'ERROR')
+    void this.store.save(request)
+    this.emit(request)
+  }
+}
+
+function failureOf(error: unknown): RequestFailure {
+  if (error instanceof MediaFetchError) {
+    return { kind: 'validation', status: 422, detail: [{ loc: ['body', error.field], msg: error.message, type: 'file_download_error' }] }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return { kind: 'request', status: 500, detail: message, errorType: 'runner_server_error', retryable: true }
+}

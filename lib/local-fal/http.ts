@@ -1,0 +1,231 @@
+import { validationDetails, jsonResponse, requestErrorResponse, validationErrorResponse } from '@/lib/fal/errors'
+import { parseQueuePath } from '@/lib/fal/targets'
+import type { LocalFalEngine } from './engine'
+import type { Faults } from './faults'
+import { emptyCounters } from './faults'
+import { FILES_ROUTE, fileUrl } from './files'
+import type { LocalRequest } from './types'
+
+/** Where the local backend is mounted in the studio. */
+export const LOCAL_FAL_ROUTE = '/api/local-fal'
+/** Set by the studio's proxy: the origin the browser reached the studio on, for file URLs. */
+export const ORIGIN_HEADER = 'x-fal-takes-origin'
+
+/** Lets a test count the calls it caused (the proxy forwards `x-fal-*` headers). */
+export const TEST_TAG_HEADER = 'x-fal-takes-test-tag'
+
+const UPLOAD_ROUTE = `${FILES_ROUTE}/upload`
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function originOf(request: Request): string {
+  const declared = request.headers.get(ORIGIN_HEADER)
+  if (declared) {
+    try {
+      const url = new URL(declared)
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin
+    } catch {
+      // fall through to the request's own origin
+    }
+  }
+  return new URL(request.url).origin
+}
+
+function notFound(detail = 'Not found') {
+  return jsonResponse({ detail }, { status: 404 })
+}
+
+/**
+ * The local backend's HTTP face: fal's queue protocol, the storage upload handshake, file serving
+ * with byte ranges, and (for tests) a control route. Framework-free: a Fetch API Request in,
+ * a Response out.
+ */
+export async function handleLocalFal(engine: LocalFalEngine, request: Request): Promise<Response> {
+  const url = new URL(request.url)
+  const path = url.pathname.startsWith(LOCAL_FAL_ROUTE) ? url.pathname.slice(LOCAL_FAL_ROUTE.length) : url.pathname
+  engine.counters.calls += 1
+  const tag = request.headers.get(TEST_TAG_HEADER)
+  if (tag && engine.config.controlEnabled) engine.counters.tagged[tag] = (engine.counters.tagged[tag] ?? 0) + 1
+  const method = request.method.toUpperCase()
+
+  if (path.startsWith('/queue/')) {
+    if (engine.faults.delayMs) await sleep(engine.faults.delayMs)
+    return handleQueue(engine, request, path.slice('/queue'.length), url, method)
+  }
+  if (path === '/rest/storage/upload/initiate' || path === '/rest/storage/upload/initiate-multipart') {
+    if (method !== 'POST') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+    return initiateUpload(engine, request)
+  }
+  if (path.startsWith('/files/upload/')) return handleUpload(engine, request, path.slice('/files/upload/'.length), method)
+  if (path.startsWith('/files/')) {
+    if (method !== 'GET' && method !== 'HEAD') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+    const id = path.slice('/files/'.length).split('/')[0] ?? ''
+    const response = await engine.files.serve(id, request.headers.get('range'))
+    return method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response
+  }
+  if (path === '/_control' && engine.config.controlEnabled) return handleControl(engine, request, method)
+  return notFound()
+}
+
+async function handleQueue(engine: LocalFalEngine, request: Request, path: string, url: URL, method: string) {
+  const target = parseQueuePath(path)
+  if (!target) return notFound()
+
+  if (target.kind === 'submit') {
+    if (method !== 'POST') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+    engine.counters.submits += 1
+    engine.counters.submitsByEndpoint[target.endpointId] = (engine.counters.submitsByEndpoint[target.endpointId] ?? 0) + 1
+    const endpoint = engine.catalog.find(target.endpointId)
+    if (!endpoint) return notFound(`Application '${target.endpointId}' not found`)
+    if (engine.faults.rejectNextSubmits > 0) {
+      engine.faults.rejectNextSubmits -= 1
+      const status = engine.faults.rejectStatus
+      return requestErrorResponse(
+        status === 429
+          ? { status, detail: 'Too many concurrent requests (injected fault).', errorType: 'rate_limited', retryable: true }
+          : { status, detail: 'No runner is available right now (injected fault).', errorType: 'runner_scheduling_failure', retryable: true },
+        status === 429 ? { 'retry-after': '1' } : {},
+      )
+    }
+    let body: unknown
+    try {
+      body = await request.json()
+    } catch {
+      return validationErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
+    }
+    const parsed = engine.compiledFor(endpoint).validator.safeParse(body)
+    if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
+    const webhook = url.searchParams.get('fal_webhook') ?? undefined
+    const created = await engine.submit(endpoint, parsed.data, originOf(request), webhook)
+    const status = engine.statusOf(created, null)
+    return jsonResponse(status, { headers: { 'x-fal-request-id': created.id } })
+  }
+
+  const found = engine.get(target.requestId)
+  if (!found) return notFound('Request not found')
+
+  switch (target.kind) {
+    case 'status': {
+      if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+      engine.counters.statusCalls += 1
+      const withLogs = url.searchParams.get('logs') === '1'
+      return jsonResponse(engine.statusOf(found, withLogs ? found.logs : null), { headers: { 'x-fal-request-id': found.id } })
+    }
+    case 'stream':
+      if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+      engine.counters.streamCalls += 1
+      return statusStream(engine, found, url.searchParams.get('logs') === '1', request.signal)
+    case 'result':
+      if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+      engine.counters.resultCalls += 1
+      return resultOf(found)
+    case 'cancel': {
+      if (method !== 'PUT') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+      engine.counters.cancelCalls += 1
+      const outcome = engine.cancel(found)
+      if (outcome === 'cancelled') return jsonResponse({ status: 'CANCELLATION_REQUESTED' }, { status: 202 })
+      return jsonResponse(
+        { status: outcome === 'running' ? 'ALREADY_STARTED' : 'ALREADY_COMPLETED' },
+        { status: 400 },
+      )
+    }
+  }
+}
+
+function resultOf(request: LocalRequest): Response {
+  const headers = { 'x-fal-request-id': request.id }
+  if (request.status !== 'COMPLETED') return jsonResponse({ detail: 'Request is still in progress' }, { status: 400, headers })
+  const failure = request.failure
+  if (!failure) return jsonResponse(request.output ?? {}, { headers })
+  if (failure.kind === 'validation') return jsonResponse({ detail: failure.detail }, { status: 422, headers })
+  return requestErrorResponse(failure, headers)
+}
+
+/** Server-sent events: one status per event, new logs only, closed after COMPLETED. */
+function statusStream(engine: LocalFalEngine, request: LocalRequest, withLogs: boolean, signal: AbortSignal): Response {
+  const encoder = new TextEncoder()
+  const dropAfter = engine.faults.dropStreamAfterEvents
+  let unsubscribe = () => {}
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let sentLogs = 0
+      let events = 0
+      let closed = false
+      const close = () => {
+        if (closed) return
+        closed = true
+        unsubscribe()
+        controller.close()
+      }
+      const send = (current: LocalRequest) => {
+        if (closed) return
+        const logs = withLogs ? current.logs.slice(sentLogs) : null
+        sentLogs = current.logs.length
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(engine.statusOf(current, logs))}\n\n`))
+        events += 1
+        if (current.status === 'COMPLETED' || (dropAfter > 0 && events >= dropAfter)) close()
+      }
+      unsubscribe = engine.subscribe(request.id, send)
+      signal.addEventListener('abort', close)
+      send(request)
+    },
+    cancel() {
+      unsubscribe()
+    },
+  })
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-fal-request-id': request.id,
+    },
+  })
+}
+
+async function initiateUpload(engine: LocalFalEngine, request: Request) {
+  let body: { content_type?: unknown; file_name?: unknown }
+  try {
+    body = (await request.json()) as typeof body
+  } catch {
+    return jsonResponse({ detail: 'The body is not valid JSON' }, { status: 400 })
+  }
+  const contentType = typeof body.content_type === 'string' ? body.content_type : 'application/octet-stream'
+  const name = typeof body.file_name === 'string' ? body.file_name : 'upload'
+  const file = await engine.files.create(contentType, name)
+  const origin = originOf(request)
+  return jsonResponse({ upload_url: `${origin}${UPLOAD_ROUTE}/${file.id}`, file_url: fileUrl(origin, file.id, file.fileName) })
+}
+
+async function handleUpload(engine: LocalFalEngine, request: Request, rest: string, method: string) {
+  const [id = '', part] = rest.split('/')
+  try {
+    if (method === 'PUT' && part === undefined) {
+      await engine.files.write(id, new Uint8Array(await request.arrayBuffer()))
+      engine.counters.uploads += 1
+      return jsonResponse({ ok: true })
+    }
+    if (method === 'PUT' && part && /^\d+$/.test(part)) {
+      return jsonResponse(await engine.files.writePart(id, Number(part), new Uint8Array(await request.arrayBuffer())))
+    }
+    if (method === 'POST' && part === 'complete') {
+      await engine.files.completeParts(id)
+      engine.counters.uploads += 1
+      return jsonResponse({ ok: true })
+    }
+  } catch (error) {
+    return jsonResponse({ detail: error instanceof Error ? error.message : 'Upload failed' }, { status: 400 })
+  }
+  return notFound()
+}
+
+async function handleControl(engine: LocalFalEngine, request: Request, method: string) {
+  if (method === 'POST') {
+    const body = (await request.json().catch(() => ({}))) as { faults?: Partial<Faults>; resetCounters?: boolean }
+    if (body.faults) engine.faults = { ...engine.faults, ...body.faults }
+    if (body.resetCounters) Object.assign(engine.counters, emptyCounters())
+  }
+  return jsonResponse({ faults: engine.faults, counters: engine.counters })
+}

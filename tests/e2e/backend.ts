@@ -1,0 +1,12 @@
+import type { APIRequestContext } from '@playwright/test'
+import type { Counters, Faults } from '@/lib/local-fal/faults'
+
+/** The local backend's control route (enabled for tests only): counters and fault injection. */
+export async function backendControl(
+  request: APIRequestContext,
+  body: { faults?: Partial<Faults>; resetCounters?: boolean } = {},
+): Promise<{ faults: Faults; counters: Counters }> {
+  const response = await request.post('/api/local-fal/_control', { data: body })
+  if (!response.ok()) throw new Error(`control route answered ${response.status()}`)
+  return (await response.json()) as { faults: Faults; counters: Counters }
+}

@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+
+/** Another studio process on its own port (from the same production build), for restart tests. */
+export interface StudioProcess {
+  url: string
+  kill(signal?: NodeJS.Signals): Promise<void>
+}
+
+export async function startStudio(port: number, env: Record<string, string>): Promise<StudioProcess> {
+  const child: ChildProcess = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start'], {
+    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', ...env },
+    stdio: 'ignore',
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(`${url}/api/endpoints`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('studio did not start in 30 s')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return {
+    url,
+    kill: (signal = 'SIGKILL') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill(signal)
+      }),
+  }
+}

@@ -21,6 +21,13 @@ const METHOD_OF: Record<FalTarget['kind'], string> = {
   'upload-initiate-multipart': 'POST',
 }
 
+/** The origin the caller used to reach the studio (Next.js rewrites `nextUrl`'s host to localhost). */
+function requestOrigin(request: NextRequest): string {
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? request.nextUrl.host
+  const protocol = request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol.replace(':', '')
+  return `${protocol}://${host}`
+}
+
 function refuse(status: number, detail: string) {
   return jsonResponse({ detail }, { status })
 }
@@ -95,7 +102,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (name === 'user-agent' || name === 'content-type' || name === 'accept') headers.set(name, value)
     })
     headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase))
-    if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_PUBLIC_URL ?? request.nextUrl.origin)
+    if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_PUBLIC_URL ?? requestOrigin(request))
     const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
     const handler = forward[request.method.toUpperCase() as 'GET' | 'POST' | 'PUT']
     return handler(forwarded as NextRequest)

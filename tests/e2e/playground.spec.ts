@@ -104,13 +104,13 @@ for (const endpoint of catalog.endpoints) {
       await expect(error).toHaveCount(0)
     })
 
-    test('a local file dropped on each media field shows a playable preview', async ({ page }) => {
+    test('a local file dropped on each media field is uploaded and shows a playable preview', async ({ page }) => {
       const media = fields.filter((f) => f.kind === 'media')
       expect(media.length).toBeGreaterThan(0)
       for (const field of media) {
         if (field.kind !== 'media' || field.media === 'file') continue
         await dropFile(page, field.name, field.media)
-        await expect(fieldFrame(page, field.name).getByText(/Local file:/)).toBeVisible()
+        await expect(fieldFrame(page, field.name).getByText(/Local file: .* — uploaded/)).toBeVisible()
         const preview = page.getByTestId(`preview-${field.name}`)
         await expect(preview).toBeVisible()
         if (field.media === 'image') {
@@ -126,8 +126,30 @@ for (const endpoint of catalog.endpoints) {
           }
         }
       }
-      const payload = (await page.getByTestId('payload').textContent()) ?? ''
-      expect(payload).toMatch(/"data:(video|audio|image)\/[\w.+-]+;base64,… \(/)
+      const payload = JSON.parse((await page.getByTestId('payload').textContent()) ?? '{}') as Record<string, string>
+      for (const field of media) {
+        if (field.kind === 'media' && field.media !== 'file') {
+          expect(payload[field.name]).toMatch(/^http:\/\/[^/]+\/api\/local-fal\/files\/[a-f0-9-]{36}\//)
+          const stored = await page.request.get(payload[field.name]!)
+          expect(stored.status()).toBe(200)
+          expect(stored.headers()['content-type']).toMatch(new RegExp(`^${field.media}/`))
+        }
+      }
     })
   })
 }
+
+test('a failed upload is named on its field and leaves the field as it was', async ({ page }) => {
+  const endpoint = catalog.find('fal-ai/ltx-2-19b/video-to-video')!
+  await page.goto(`/models/${endpoint.id}`)
+  await page.route('**/api/local-fal/files/upload/**', (route) => route.abort('connectionrefused'))
+  await dropFile(page, 'video_url', 'video')
+  const error = fieldFrame(page, 'video_url').getByRole('alert')
+  await expect(error).toContainText('Uploading clip.mp4 failed')
+  await expect(page.getByLabel('Video URL', { exact: true })).toHaveValue('')
+})
+
+test('the page says which backend answers', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByTestId('backend-badge')).toHaveText('Local simulator — set FAL_KEY to generate with LTX-2')
+})

@@ -13,9 +13,11 @@ import type { WidgetProps } from './types'
 interface LocalFile {
   name: string
   size: number
-  /** The data URI stored in the field, to notice when the value is replaced from elsewhere. */
-  dataUri: string
   previewUrl: string
+  /** The uploaded file's URL once stored, to notice when the value is replaced from elsewhere. */
+  url?: string
+  /** Upload progress, 0..1. */
+  progress: number
 }
 
 const ACCEPT: Record<MediaField['media'], string> = {
@@ -23,15 +25,6 @@ const ACCEPT: Record<MediaField['media'], string> = {
   audio: 'audio/*',
   image: 'image/*',
   file: '*/*',
-}
-
-function readAsDataUri(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(String(reader.result))
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'))
-    reader.readAsDataURL(file)
-  })
 }
 
 function previewable(value: unknown): value is string {
@@ -51,11 +44,12 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
   const value: unknown = current
   const error = fileError ?? fieldState.error?.message
 
-  // A local file applies only while its data URI is still the value (not typed over, reset or replaced).
-  const chosen = local && local.dataUri === value ? local : null
+  // A local file applies while it uploads, then while its URL is still the value (not typed over or reset).
+  const chosen = local && (local.url === undefined || local.url === value) ? local : null
+  const previewUrl = local?.previewUrl
   useEffect(() => () => {
-    if (local) URL.revokeObjectURL(local.previewUrl)
-  }, [local])
+    if (previewUrl) URL.revokeObjectURL(previewUrl)
+  }, [previewUrl])
 
   async function takeFile(file: File) {
     setFileError(null)
@@ -63,12 +57,19 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
       setFileError(`${label} takes ${field.media} files; ${file.name} is ${file.type || 'of an unknown type'}`)
       return
     }
+    const previewUrl = URL.createObjectURL(file)
+    setLocal({ name: file.name, size: file.size, previewUrl, progress: 0 })
     try {
-      const dataUri = await readAsDataUri(file)
-      setLocal({ name: file.name, size: file.size, dataUri, previewUrl: URL.createObjectURL(file) })
-      onChange(dataUri)
+      // Loaded on demand: the fal client is only needed once a file is dropped.
+      const { uploadFile } = await import('@/lib/fal/browser-upload')
+      const url = await uploadFile(file, (progress) =>
+        setLocal((current) => (current?.previewUrl === previewUrl ? { ...current, progress } : current)),
+      )
+      setLocal((current) => (current?.previewUrl === previewUrl ? { ...current, url, progress: 1 } : current))
+      onChange(url)
     } catch (reason) {
-      setFileError(`${file.name} could not be read: ${reason instanceof Error ? reason.message : String(reason)}`)
+      setLocal(null)
+      setFileError(`Uploading ${file.name} failed: ${reason instanceof Error ? reason.message : String(reason)}`)
     }
   }
 
@@ -95,10 +96,20 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
           <div className="flex items-center justify-between gap-2 text-sm">
             <span className="truncate">
               Local file: <span className="font-mono">{chosen.name}</span> ({formatBytes(chosen.size)})
+              {chosen.url ? ' — uploaded' : ''}
             </span>
-            <Button size="sm" variant="ghost" onClick={() => onChange('')}>
-              Clear
-            </Button>
+            {chosen.url ? (
+              <Button size="sm" variant="ghost" onClick={() => onChange('')}>
+                Clear
+              </Button>
+            ) : (
+              <progress
+                aria-label={`Uploading ${chosen.name}`}
+                max={1}
+                value={chosen.progress}
+                className="h-1.5 w-32 shrink-0 accent-[var(--color-accent)]"
+              />
+            )}
           </div>
         ) : (
           <input
@@ -122,7 +133,7 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
           <button type="button" className="text-accent underline" onClick={() => fileInput.current?.click()}>
             choose one
           </button>
-          . Local files stay in your browser.
+          . Local files are uploaded to the studio’s storage.
         </p>
         <input
           ref={fileInput}

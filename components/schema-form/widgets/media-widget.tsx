@@ -129,7 +129,7 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
           />
         )}
         <p id={hintId} className="text-xs text-muted">
-          Paste a URL, or drop a {field.media === 'file' ? 'file' : `${field.media} file`} here, or{' '}
+          Paste a URL, or drop {field.media === 'file' ? 'a file' : `${field.media === 'video' ? 'a' : 'an'} ${field.media} file`} here, or{' '}
           <button type="button" className="text-accent underline" onClick={() => fileInput.current?.click()}>
             choose one
           </button>

@@ -2,14 +2,7 @@ import { expect, test } from '@playwright/test'
 import { catalog } from '@/lib/endpoints'
 import { compileSchema, type FieldDescriptor, type NumberField } from '@/lib/schema'
 import { dropFile, expectFieldShows, fieldFrame, openAdditionalSettings } from './helpers'
-
-const EXPECTED_FIELD_COUNTS: Record<string, number> = {
-  'fal-ai/ltx-2-19b/video-to-video': 32,
-  'fal-ai/ltx-2-19b/distilled/audio-to-video/lora': 25,
-  'fal-ai/ltx-2.3-22b/video-to-video': 36,
-  'fal-ai/ltx-2/image-to-video': 6,
-  'fal-ai/ltx-2.3-22b/distilled/reference-video-to-video/lora': 30,
-}
+import { EXPECTED_FIELD_COUNTS } from '../fixtures/field-counts'
 
 test('GET /api/endpoints lists the five endpoints with their input properties', async ({ request }) => {
   const response = await request.get('/api/endpoints')

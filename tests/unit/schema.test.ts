@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { catalog } from '@/lib/endpoints'
 import { compileSchema, payloadFrom, type NumberField, type Payload } from '@/lib/schema'
-
-const EXPECTED_FIELD_COUNTS: Record<string, number> = {
-  'fal-ai/ltx-2-19b/video-to-video': 32,
-  'fal-ai/ltx-2-19b/distilled/audio-to-video/lora': 25,
-  'fal-ai/ltx-2.3-22b/video-to-video': 36,
-  'fal-ai/ltx-2/image-to-video': 6,
-  'fal-ai/ltx-2.3-22b/distilled/reference-video-to-video/lora': 30,
-}
+import { EXPECTED_FIELD_COUNTS } from '../fixtures/field-counts'
 
 function issuePaths(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }): string[] {
   return (result.error?.issues ?? []).map((issue) => issue.path.map(String).join('.'))

@@ -68,7 +68,8 @@ export function isMediaProperty(name: string, schema: JsonSchema): boolean {
   return schema.type === 'string' && !schema.enum && name.endsWith('_url')
 }
 
-function boundsOf(schema: JsonSchema): NumberBounds {
+/** A number's bounds, inclusive or exclusive, as the schema states them. */
+export function boundsOf(schema: JsonSchema): NumberBounds {
   return {
     min: schema.minimum ?? schema.exclusiveMinimum,
     max: schema.maximum ?? schema.exclusiveMaximum,

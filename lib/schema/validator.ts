@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { JsonSchema, JsonValue } from './json-schema'
 import { orderedPropertyNames } from './json-schema'
-import { isMediaProperty, rangeText, sizeUnionOf } from './fields'
+import { boundsOf, isMediaProperty, rangeText, sizeUnionOf } from './fields'
 
 export type Payload = Record<string, JsonValue>
 
@@ -17,12 +17,7 @@ function numberSchema(schema: JsonSchema, label: string) {
   const integer = schema.type === 'integer'
   let number = z.number({ error: typeError(label, integer ? 'a whole number' : 'a number') })
   if (integer) number = number.int({ error: `${label} must be a whole number` })
-  const range = rangeText({
-    min: schema.minimum ?? schema.exclusiveMinimum,
-    max: schema.maximum ?? schema.exclusiveMaximum,
-    minExclusive: schema.minimum === undefined && schema.exclusiveMinimum !== undefined,
-    maxExclusive: schema.maximum === undefined && schema.exclusiveMaximum !== undefined,
-  })
+  const range = rangeText(boundsOf(schema))
   const outOfRange = `${label} must be ${range}`
   if (schema.minimum !== undefined) number = number.gte(schema.minimum, { error: outOfRange })
   if (schema.exclusiveMinimum !== undefined) number = number.gt(schema.exclusiveMinimum, { error: outOfRange })

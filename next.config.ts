@@ -5,6 +5,7 @@ const nextConfig: NextConfig = {
   distDir: process.env.TAKES_DIST_DIR ?? '.next',
   reactStrictMode: true,
   poweredByHeader: false,
+  productionBrowserSourceMaps: process.env.TAKES_SOURCE_MAPS === '1',
 }
 
 export default nextConfig

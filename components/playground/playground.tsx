@@ -1,62 +1,140 @@
 'use client'
-import { useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { FormProvider, useWatch, type FieldErrors } from 'react-hook-form'
 import type { FormValues, JsonSchema, Payload } from '@/lib/schema'
+import type { PricingRule } from '@/lib/pricing/rules'
+import type { InputMediaFacts, MediaFacts, OutputRule } from '@/lib/generation/output-shape'
 import type { FormState } from '@/components/schema-form/use-schema-form'
+import type { InputMedia } from '@/components/takes/take-result'
 import { payloadFrom } from '@/lib/schema'
+import { billedTake, estimateTake } from '@/lib/pricing/estimate'
+import { mediaRoleOf } from '@/lib/generation/output-shape'
 import { Button } from '@/components/ui/button'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
 import { useSchemaForm } from '@/components/schema-form/use-schema-form'
+import { MediaFactsContext } from '@/components/schema-form/media-facts'
 import { RunPanel } from './run-panel'
+import { useTake } from './use-take'
 
-interface PlaygroundProps {
+/** What the playground needs of an endpoint: all of it data. */
+export interface PlaygroundEndpoint {
+  id: string
   input: JsonSchema
   example: Payload
+  pricing: PricingRule
+  outputRule: OutputRule
 }
 
-export function Playground({ input, example }: PlaygroundProps) {
-  const { form, compiled } = useSchemaForm(input)
+export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
+  const { form, compiled } = useSchemaForm(endpoint.input)
+  const formElement = useRef<HTMLFormElement>(null)
   const [additionalOpen, setAdditionalOpen] = useState(false)
-  const [accepted, setAccepted] = useState<Payload | null>(null)
+  const [factsByField, setFactsByField] = useState<Record<string, MediaFacts>>({})
+  const { take, active, run, cancel, cancelError } = useTake(endpoint.id)
   const values = useWatch({ control: form.control }) as FormValues
   const payload = payloadFrom(values, compiled.fields)
 
+  const reportFacts = useCallback((path: string, facts: MediaFacts | null) => {
+    setFactsByField((current) => {
+      const { [path]: _previous, ...rest } = current
+      return facts ? { ...rest, [path]: facts } : rest
+    })
+  }, [])
+
+  const media = useMemo(() => {
+    const byRole: InputMediaFacts = {}
+    for (const [field, facts] of Object.entries(factsByField)) {
+      const role = mediaRoleOf(field)
+      if (role) byRole[role] = facts
+    }
+    return byRole
+  }, [factsByField])
+
+  const priced = { pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults: compiled.defaults }
+  const estimate = estimateTake(priced, payload, media)
+  const billed = take?.phase === 'completed' && take.output ? billedTake(priced, take.output, take.input) : null
+
+  const focusFirst = useCallback(
+    (names: string[]) => {
+      const first = compiled.fields.find((field) => names.includes(field.name))
+      if (first?.group === 'additional') setAdditionalOpen(true)
+      // Focus after the section has opened, so the control is focusable.
+      if (first) requestAnimationFrame(() => form.setFocus(first.name))
+    },
+    [compiled.fields, form],
+  )
+
   function onInvalid(errors: FieldErrors<FormState>) {
-    setAccepted(null)
-    const names = compiled.fields.map((field) => field.name).filter((name) => errors[name])
-    const first = compiled.fields.find((field) => field.name === names[0])
-    if (first?.group === 'additional') setAdditionalOpen(true)
-    // Focus after the section has opened, so the control is focusable.
-    if (first) requestAnimationFrame(() => form.setFocus(first.name))
+    focusFirst(compiled.fields.map((field) => field.name).filter((name) => errors[name]))
   }
 
-  function load(values: FormValues) {
-    setAccepted(null)
-    form.reset(values)
+  async function start(input: Payload) {
+    const final = await run(input)
+    if (final.error?.kind !== 'validation') return
+    const known = final.error.fields.filter(({ field }) => compiled.fields.some((descriptor) => descriptor.name === field))
+    for (const { field, message } of known) form.setError(field, { type: 'server', message })
+    focusFirst(known.map(({ field }) => field))
   }
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return
+      event.preventDefault()
+      formElement.current?.requestSubmit()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+
+  const seedField = compiled.fields.find((field) => field.name === 'seed')
+  const useSeed = seedField
+    ? (seed: number) => {
+        form.setValue(seedField.name, seed, { shouldDirty: true, shouldValidate: true })
+        focusFirst([seedField.name])
+      }
+    : undefined
+
+  const resultInputs: InputMedia[] = take
+    ? compiled.fields.flatMap((field) => {
+        const value = take.input[field.name]
+        if (field.kind !== 'media' || (field.media !== 'video' && field.media !== 'audio')) return []
+        return typeof value === 'string' && value !== '' ? [{ label: `Input: ${field.label}`, kind: field.media, url: value }] : []
+      })
+    : []
 
   return (
     <FormProvider {...form}>
-      <form
-        noValidate
-        onSubmit={form.handleSubmit(setAccepted, onInvalid)}
-        className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(320px,420px)]"
-      >
-        <section aria-label="Input" className="min-w-0">
-          <div className="mb-4 flex flex-wrap gap-2">
-            <Button onClick={() => load({ ...compiled.defaults, ...example })}>Load example</Button>
-            <Button variant="ghost" onClick={() => load(compiled.defaults)}>
-              Reset to defaults
-            </Button>
-          </div>
-          <SchemaFields
-            fields={compiled.fields}
-            additionalOpen={additionalOpen}
-            onAdditionalOpenChange={setAdditionalOpen}
+      <MediaFactsContext.Provider value={reportFacts}>
+        <form
+          ref={formElement}
+          noValidate
+          onSubmit={form.handleSubmit((input) => (active ? undefined : start(input)), onInvalid)}
+          className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(360px,460px)]"
+        >
+          <section aria-label="Input" className="min-w-0">
+            <div className="mb-4 flex flex-wrap gap-2">
+              <Button onClick={() => form.reset({ ...compiled.defaults, ...endpoint.example })}>Load example</Button>
+              <Button variant="ghost" onClick={() => form.reset(compiled.defaults)}>
+                Reset to defaults
+              </Button>
+            </div>
+            <SchemaFields fields={compiled.fields} additionalOpen={additionalOpen} onAdditionalOpenChange={setAdditionalOpen} />
+          </section>
+          <RunPanel
+            endpointId={endpoint.id}
+            payload={payload}
+            estimate={estimate}
+            take={take}
+            active={active}
+            billed={billed}
+            cancelError={cancelError}
+            onCancel={() => void cancel()}
+            onRetry={() => take && void start(take.input)}
+            onUseSeed={useSeed}
+            resultInputs={resultInputs}
           />
-        </section>
-        <RunPanel payload={payload} accepted={accepted} />
-      </form>
+        </form>
+      </MediaFactsContext.Provider>
     </FormProvider>
   )
 }

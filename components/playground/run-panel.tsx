@@ -1,31 +1,52 @@
 import type { Payload } from '@/lib/schema'
+import type { Bill, Estimate } from '@/lib/pricing'
+import type { TakeProgress } from '@/lib/takes/take-progress'
 import { Button } from '@/components/ui/button'
 import { abbreviateDataUris } from '@/components/schema-form/format'
+import { TakeStatus } from '@/components/takes/take-status'
+import { TakeLogs } from '@/components/takes/take-logs'
+import { TakeResult, type InputMedia } from '@/components/takes/take-result'
+import { CodeExport } from './code-export'
+import { EstimatePanel } from './estimate-panel'
 
 interface RunPanelProps {
+  endpointId: string
   payload: Payload
-  /** The payload that last passed validation on Run, if any. */
-  accepted: Payload | null
+  estimate: Estimate
+  take: TakeProgress | null
+  /** A take is being submitted or followed. */
+  active: boolean
+  billed: Bill | null
+  cancelError: string | null
+  onCancel: () => void
+  onRetry: () => void
+  onUseSeed?: (seed: number) => void
+  /** The take's video and audio inputs, for the compare view. */
+  resultInputs: InputMedia[]
 }
 
-/** The run area: the request the form yields, and the Run button. Running itself is not wired yet. */
-export function RunPanel({ payload, accepted }: RunPanelProps) {
+/** The run area: estimate, Run, the take's progress and result, and the request as code. */
+export function RunPanel(props: RunPanelProps) {
+  const { endpointId, payload, estimate, take, active, billed } = props
   return (
-    <aside aria-label="Run" className="space-y-4 lg:sticky lg:top-6 lg:self-start">
-      <div className="rounded-lg border border-line bg-panel p-4">
-        <Button type="submit" variant="primary" className="w-full">
-          Run
-        </Button>
-        <div role="status" className="mt-3 text-sm">
-          {accepted ? (
-            <p className="text-emerald-400">
-              Input is valid ({Object.keys(accepted).length} fields). Running takes is not connected yet.
-            </p>
-          ) : (
-            <p className="text-muted">Run checks the input against the endpoint’s schema.</p>
-          )}
+    <aside aria-label="Run" className="min-w-0 space-y-4">
+      <div className="space-y-4 rounded-lg border border-line bg-panel p-4">
+        <EstimatePanel estimate={estimate} billed={billed} />
+        <div className="flex items-center gap-3">
+          <Button type="submit" variant="primary" className="flex-1" disabled={active}>
+            {active ? 'Running…' : 'Run'}
+          </Button>
+          <kbd className="text-xs text-muted">Ctrl/⌘ + Enter</kbd>
         </div>
+        {take && <TakeStatus take={take} onCancel={props.onCancel} onRetry={props.onRetry} cancelError={props.cancelError} />}
       </div>
+      {take?.phase === 'completed' && take.output && (
+        <section aria-label="Result" className="rounded-lg border border-line bg-panel p-4">
+          <TakeResult output={take.output} inputs={props.resultInputs} onUseSeed={props.onUseSeed} />
+        </section>
+      )}
+      {take && take.phase !== 'submitting' && <TakeLogs logs={take.logs} />}
+      <CodeExport endpointId={endpointId} payload={payload} />
       <div className="rounded-lg border border-line bg-panel p-4">
         <h2 className="text-sm font-medium">Request</h2>
         <p className="text-xs text-muted">The required fields and every field that differs from its default.</p>

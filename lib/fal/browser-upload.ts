@@ -1,7 +1,4 @@
-import { createFalClient } from '@fal-ai/client'
-
-/** The studio's proxy route: the browser reaches fal (or the local backend) only through it. */
-export const PROXY_URL = '/api/fal/proxy'
+import { browserFalClient } from './browser-client'
 
 type Progress = (fraction: number) => void
 
@@ -35,7 +32,7 @@ function fetchWithUploadProgress(onProgress: Progress): typeof fetch {
 
 /** Uploads a local file with `fal.storage.upload` through the proxy; resolves to its URL. */
 export async function uploadFile(file: File, onProgress: Progress): Promise<string> {
-  const fal = createFalClient({ proxyUrl: PROXY_URL, fetch: fetchWithUploadProgress(onProgress) })
+  const fal = browserFalClient(fetchWithUploadProgress(onProgress))
   const url = await fal.storage.upload(file)
   onProgress(1)
   return url

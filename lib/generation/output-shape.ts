@@ -49,6 +49,7 @@ export const SIZE_PRESETS: Record<string, { width: number; height: number }> = {
 const AUTO_FALLBACK = { width: 1280, height: 720 }
 const SIZE_MULTIPLE = 32
 const LTX2_DEFAULT_FPS = 25
+const LTX2_DEFAULT_FRAMES = 121
 
 /** LTX-2 works on sizes that are multiples of 32: round down, never below 32. */
 export function toSizeMultiple(value: number): number {
@@ -71,48 +72,193 @@ function num(value: JsonValue | undefined): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined
 }
 
-function ltx2Size(input: Record<string, JsonValue>, media: InputMediaFacts) {
-  const size = input.video_size
-  let base = AUTO_FALLBACK
-  if (typeof size === 'object' && size !== null && !Array.isArray(size)) {
-    base = { width: num(size.width) ?? AUTO_FALLBACK.width, height: num(size.height) ?? AUTO_FALLBACK.height }
-  } else if (typeof size === 'string' && SIZE_PRESETS[size]) {
-    base = SIZE_PRESETS[size]
-  } else {
-    const picture = media.video?.width ? media.video : media.image?.width ? media.image : undefined
-    if (picture?.width && picture.height) base = { width: picture.width, height: picture.height }
-  }
-  return { width: toSizeMultiple(base.width), height: toSizeMultiple(base.height) }
-}
-
-function ltx2Shape(input: Record<string, JsonValue>, media: InputMediaFacts): OutputShape {
-  const { width, height } = ltx2Size(input, media)
-  const fps = input.match_input_fps === true && media.video?.fps ? media.video.fps : (num(input.fps) ?? LTX2_DEFAULT_FPS)
-  let frames = num(input.num_frames) ?? 121
-  if (input.match_video_length === true && media.video?.duration) frames = media.video.duration * fps
-  else if (input.match_audio_length === true && media.audio?.duration) frames = media.audio.duration * fps
-  const numFrames = toLtxFrameCount(frames)
-  const hasAudio = input.generate_audio !== false || typeof input.audio_url === 'string'
-  return { width, height, numFrames, fps, duration: numFrames / fps, hasAudio }
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /**
- * The output an endpoint will produce for `input` (the payload merged over the schema's defaults)
- * given what is known of its input media. The local backend renders exactly this; pricing bills it.
+ * The input an endpoint runs on: the payload merged over the schema's defaults. Unset values
+ * (`undefined`, as an untouched form holds them) are left out, so they never hide a default.
  */
-export function resolveOutputShape(rule: OutputRule, input: Record<string, JsonValue>, media: InputMediaFacts): OutputShape {
-  if (rule.kind === 'ltx2') return ltx2Shape(input, media)
-  const resolution = rule.resolutions[String(input[rule.resolutionField])]
-  if (!resolution) throw new Error(`Unknown ${rule.resolutionField}: ${String(input[rule.resolutionField])}`)
-  const duration = num(input[rule.durationField]) ?? 6
-  const fps = num(input[rule.fpsField]) ?? 25
+export function effectiveInput(
+  defaults: Record<string, JsonValue | undefined>,
+  payload: Record<string, JsonValue | undefined>,
+): Record<string, JsonValue> {
+  const merged: Record<string, JsonValue> = {}
+  for (const source of [defaults, payload]) {
+    for (const [name, value] of Object.entries(source)) if (value !== undefined) merged[name] = value
+  }
+  return merged
+}
+
+/** The output shape, and what had to be assumed for it, in plain English, for the person pricing it. */
+export interface ShapeWithAssumptions {
+  shape: OutputShape
+  assumptions: string[]
+}
+
+interface ShapeContext {
+  input: Record<string, JsonValue>
+  media: InputMediaFacts
+  /** The schema's defaults: what an unusable value falls back to. */
+  defaults: Record<string, JsonValue | undefined>
+  assumptions: string[]
+}
+
+function assume(ctx: ShapeContext, text: string) {
+  if (!ctx.assumptions.includes(text)) ctx.assumptions.push(text)
+}
+
+/** Records that the shape needed facts of `role`'s media and did not have them. */
+function assumeForMedia(ctx: ShapeContext, role: keyof InputMediaFacts, text: string) {
+  const url = ctx.input[`${role}_url`]
+  if (typeof url !== 'string' || url === '') assume(ctx, `No input ${role} chosen yet`)
+  assume(ctx, text)
+}
+
+/**
+ * A numeric field's value. A value that is set but unusable (an in-progress form value) falls back
+ * to the schema default, else `builtIn`, and says so; a field absent altogether takes `builtIn`
+ * quietly, as fal does for an omitted field.
+ */
+function numberField(ctx: ShapeContext, field: string, builtIn: number, usable: (value: number) => boolean = () => true): number {
+  const value = num(ctx.input[field])
+  if (value !== undefined && usable(value)) return value
+  const fallbackDefault = num(ctx.defaults[field])
+  const fallback = fallbackDefault !== undefined && usable(fallbackDefault) ? fallbackDefault : builtIn
+  if (field in ctx.input) assume(ctx, `${field} is not a usable number yet; assumed ${fallback}`)
+  return fallback
+}
+
+function roundedSize(size: { width: number; height: number }) {
+  return { width: toSizeMultiple(size.width), height: toSizeMultiple(size.height) }
+}
+
+function customSize(ctx: ShapeContext, size: { [key: string]: JsonValue }) {
+  const side = (name: 'width' | 'height') => {
+    const value = num(size[name])
+    if (value !== undefined) return value
+    assume(ctx, `Custom ${name} is not a number yet; assumed ${AUTO_FALLBACK[name]}`)
+    return AUTO_FALLBACK[name]
+  }
+  return roundedSize({ width: side('width'), height: side('height') })
+}
+
+const PICTURE_ROLES = ['video', 'image'] as const
+
+/**
+ * `auto` follows the input picture (a video before an image). With no picture input in the
+ * payload at all, the fallback is what fal documents, so it is not an assumption.
+ */
+function autoSize(ctx: ShapeContext) {
+  const known = PICTURE_ROLES.map((role) => ctx.media[role]).find((facts) => facts?.width && facts.height)
+  if (known?.width && known.height) return roundedSize({ width: known.width, height: known.height })
+  const size = roundedSize(AUTO_FALLBACK)
+  const expected = PICTURE_ROLES.find((role) => typeof ctx.input[`${role}_url`] === 'string')
+  if (expected) {
+    assumeForMedia(ctx, expected, `Output size assumed ${size.width} × ${size.height} until the input ${expected}'s dimensions are known`)
+  }
+  return size
+}
+
+function ltx2Size(ctx: ShapeContext) {
+  const size = ctx.input.video_size
+  if (isObject(size)) return customSize(ctx, size)
+  if (typeof size === 'string' && SIZE_PRESETS[size]) return roundedSize(SIZE_PRESETS[size])
+  if (size !== undefined && size !== 'auto') assume(ctx, 'video_size is neither a preset nor a custom size; treated as auto')
+  return autoSize(ctx)
+}
+
+function ltx2Fps(ctx: ShapeContext): number {
+  // fps divides the frame count into a duration: 0 or below is as unusable as no number.
+  const fps = numberField(ctx, 'fps', LTX2_DEFAULT_FPS, (value) => value > 0)
+  if (ctx.input.match_input_fps !== true) return fps
+  if (ctx.media.video?.fps) return ctx.media.video.fps
+  assumeForMedia(ctx, 'video', `Frame rate assumed ${fps} fps until the input video's frame rate is known`)
+  return fps
+}
+
+const LENGTH_MATCHES = [
+  { role: 'video', field: 'match_video_length' },
+  { role: 'audio', field: 'match_audio_length' },
+] as const
+
+function ltx2Frames(ctx: ShapeContext, fps: number): number {
+  const frames = numberField(ctx, 'num_frames', LTX2_DEFAULT_FRAMES)
+  const requested = LENGTH_MATCHES.filter(({ field }) => ctx.input[field] === true)
+  for (const { role } of requested) {
+    const duration = ctx.media[role]?.duration
+    if (duration) return toLtxFrameCount(duration * fps)
+  }
+  const numFrames = toLtxFrameCount(frames)
+  const first = requested[0]
+  if (first) {
+    assumeForMedia(ctx, first.role, `Length assumed ${numFrames} frames (num_frames) until the input ${first.role}'s duration is known`)
+  }
+  return numFrames
+}
+
+function ltx2Shape(ctx: ShapeContext): OutputShape {
+  const { width, height } = ltx2Size(ctx)
+  const fps = ltx2Fps(ctx)
+  const numFrames = ltx2Frames(ctx, fps)
+  const hasAudio = ctx.input.generate_audio !== false || typeof ctx.input.audio_url === 'string'
+  return { width, height, numFrames, fps, duration: numFrames / fps, hasAudio }
+}
+
+type FixedResolutionRule = Extract<OutputRule, { kind: 'fixed_resolution' }>
+
+function fixedResolution(rule: FixedResolutionRule, ctx: ShapeContext) {
+  const value = ctx.input[rule.resolutionField]
+  const chosen = rule.resolutions[String(value)]
+  if (chosen) return chosen
+  const names = Object.keys(rule.resolutions)
+  const fallback = [String(ctx.defaults[rule.resolutionField]), ...names].find((name) => rule.resolutions[name])
+  if (fallback === undefined) throw new Error(`The output rule lists no ${rule.resolutionField}`)
+  const given = value === undefined ? 'is not set' : `"${String(value)}" is not one of ${names.join(', ')}`
+  assume(ctx, `${rule.resolutionField} ${given}; assumed ${fallback}`)
+  return rule.resolutions[fallback]!
+}
+
+function fixedShape(rule: FixedResolutionRule, ctx: ShapeContext): OutputShape {
+  const resolution = fixedResolution(rule, ctx)
+  const duration = numberField(ctx, rule.durationField, 6)
+  const fps = numberField(ctx, rule.fpsField, 25)
   return {
     ...resolution,
     fps,
     numFrames: Math.round(duration * fps),
     duration,
-    hasAudio: input.generate_audio !== false,
+    hasAudio: ctx.input.generate_audio !== false,
   }
+}
+
+/**
+ * The output an endpoint will produce for `input` (the payload merged over the schema's defaults,
+ * see `effectiveInput`) given what is known of its input media, and what it had to assume where
+ * facts or values were missing. Never throws for in-progress form values.
+ */
+export function resolveOutputShapeWithAssumptions(
+  rule: OutputRule,
+  input: Record<string, JsonValue>,
+  media: InputMediaFacts,
+  defaults: Record<string, JsonValue | undefined> = {},
+): ShapeWithAssumptions {
+  const ctx: ShapeContext = { input, media, defaults, assumptions: [] }
+  const shape = rule.kind === 'ltx2' ? ltx2Shape(ctx) : fixedShape(rule, ctx)
+  return { shape, assumptions: ctx.assumptions }
+}
+
+/**
+ * The output an endpoint will produce for `input` (the payload merged over the schema's defaults)
+ * given what is known of its input media. The local backend renders exactly this; pricing bills it.
+ * Unlike the estimate, it refuses a resolution it does not know.
+ */
+export function resolveOutputShape(rule: OutputRule, input: Record<string, JsonValue>, media: InputMediaFacts): OutputShape {
+  if (rule.kind === 'fixed_resolution' && !rule.resolutions[String(input[rule.resolutionField])]) {
+    throw new Error(`Unknown ${rule.resolutionField}: ${String(input[rule.resolutionField])}`)
+  }
+  return resolveOutputShapeWithAssumptions(rule, input, media).shape
 }
 
 /** Which media role each `*_url` field plays. */

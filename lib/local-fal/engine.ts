@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Catalog, Endpoint } from '@/lib/endpoints'
 import { appIdOf } from '@/lib/fal/targets'
-import { resolveOutputShape } from '@/lib/generation/output-shape'
+import { effectiveInput, resolveOutputShape } from '@/lib/generation/output-shape'
 import type { JsonValue, Payload } from '@/lib/schema'
 import { compileSchema } from '@/lib/schema'
 import type { LocalFalConfig } from './config'
@@ -37,6 +37,8 @@ export class LocalFalEngine {
   readonly files: FileStore
   readonly counters: Counters = emptyCounters()
   faults: Faults = { ...NO_FAULTS }
+  /** Faults set for one test tag apply only to requests carrying that tag, so parallel tests stay apart. */
+  readonly faultsByTag: Record<string, Faults> = {}
   private readonly store: RequestStore
   private readonly requests = new Map<string, LocalRequest>()
   private readonly listeners = new Map<string, Set<Listener>>()
@@ -80,13 +82,19 @@ export class LocalFalEngine {
     return this.requests.get(id)
   }
 
-  async submit(endpoint: Endpoint, input: Payload, origin: string, webhookUrl?: string): Promise<LocalRequest> {
+  /** The faults that apply to a request carrying `tag` (the global ones unless the tag has its own). */
+  faultsFor(tag: string | undefined | null): Faults {
+    return (tag && this.faultsByTag[tag]) || this.faults
+  }
+
+  async submit(endpoint: Endpoint, input: Payload, origin: string, webhookUrl?: string, testTag?: string): Promise<LocalRequest> {
     const request: LocalRequest = {
       id: randomUUID(),
       endpointId: endpoint.id,
       input,
       origin,
       webhookUrl,
+      testTag,
       sequence: ++this.sequence,
       status: 'IN_QUEUE',
       submittedAt: now(),
@@ -192,15 +200,17 @@ export class LocalFalEngine {
     const workDir = path.join(this.workRoot(), request.id)
     try {
       if (!endpoint) throw new Error(`Unknown endpoint ${request.endpointId}`)
-      if (this.faults.failNextRuns > 0) {
-        this.faults.failNextRuns -= 1
+      const faults = this.faultsFor(request.testTag)
+      if (faults.failNextRuns > 0) {
+        faults.failNextRuns -= 1
         await sleep(Math.min(500, this.config.minRenderMs))
         throw Object.assign(new Error('Runner crashed while generating (injected fault).'), { injected: true })
       }
+      if (faults.slowRunsMs > 0) await sleep(faults.slowRunsMs)
       this.progress(request, 'Fetching input media')
       const media = await resolveMedia(request.input, this.files, workDir)
       const { defaults } = this.compiledFor(endpoint)
-      const effective = { ...defaults, ...request.input } as Record<string, JsonValue>
+      const effective = effectiveInput(defaults, request.input)
       const shape = resolveOutputShape(endpoint.outputRule, effective, media.facts)
       const seed = typeof request.input.seed === 'number' ? request.input.seed : randomInt(0, 2 ** 31)
       const prompt = typeof request.input.prompt === 'string' ? request.input.prompt : ''

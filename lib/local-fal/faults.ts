@@ -9,6 +9,8 @@ export interface Faults {
   dropStreamAfterEvents: number
   /** Extra latency added to every queue call, in milliseconds. */
   delayMs: number
+  /** Extra time each run takes, in milliseconds (keeps the runners busy so others wait in the queue). */
+  slowRunsMs: number
 }
 
 export const NO_FAULTS: Faults = {
@@ -17,6 +19,7 @@ export const NO_FAULTS: Faults = {
   rejectStatus: 503,
   dropStreamAfterEvents: 0,
   delayMs: 0,
+  slowRunsMs: 0,
 }
 
 /** What the backend has been asked, for tests that must prove nothing reached it. */
@@ -31,8 +34,10 @@ export interface Counters {
   uploads: number
   /** Calls per value of the `x-fal-takes-test-tag` header, so concurrent tests count only their own calls. */
   tagged: Record<string, number>
+  /** Submits per test tag. */
+  submitsByTag: Record<string, number>
 }
 
 export function emptyCounters(): Counters {
-  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, cancelCalls: 0, uploads: 0, tagged: {} }
+  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, cancelCalls: 0, uploads: 0, tagged: {}, submitsByTag: {} }
 }

@@ -2,7 +2,7 @@ import { validationDetails, jsonResponse, requestErrorResponse, validationErrorR
 import { parseQueuePath } from '@/lib/fal/targets'
 import type { LocalFalEngine } from './engine'
 import type { Faults } from './faults'
-import { emptyCounters } from './faults'
+import { NO_FAULTS, emptyCounters } from './faults'
 import { FILES_ROUTE, fileUrl } from './files'
 import type { LocalRequest } from './types'
 
@@ -13,6 +13,13 @@ export const ORIGIN_HEADER = 'x-fal-takes-origin'
 
 /** Lets a test count the calls it caused (the proxy forwards `x-fal-*` headers). */
 export const TEST_TAG_HEADER = 'x-fal-takes-test-tag'
+
+/** The control route's body: faults (for one test tag, or for everyone) and a counter reset. */
+export interface ControlBody {
+  tag?: string
+  faults?: Partial<Faults>
+  resetCounters?: boolean
+}
 
 const UPLOAD_ROUTE = `${FILES_ROUTE}/upload`
 
@@ -46,13 +53,14 @@ export async function handleLocalFal(engine: LocalFalEngine, request: Request): 
   const url = new URL(request.url)
   const path = url.pathname.startsWith(LOCAL_FAL_ROUTE) ? url.pathname.slice(LOCAL_FAL_ROUTE.length) : url.pathname
   engine.counters.calls += 1
-  const tag = request.headers.get(TEST_TAG_HEADER)
-  if (tag && engine.config.controlEnabled) engine.counters.tagged[tag] = (engine.counters.tagged[tag] ?? 0) + 1
+  const tag = engine.config.controlEnabled ? (request.headers.get(TEST_TAG_HEADER) ?? undefined) : undefined
+  if (tag) engine.counters.tagged[tag] = (engine.counters.tagged[tag] ?? 0) + 1
   const method = request.method.toUpperCase()
 
   if (path.startsWith('/queue/')) {
-    if (engine.faults.delayMs) await sleep(engine.faults.delayMs)
-    return handleQueue(engine, request, path.slice('/queue'.length), url, method)
+    const faults = engine.faultsFor(tag)
+    if (faults.delayMs) await sleep(faults.delayMs)
+    return handleQueue(engine, request, path.slice('/queue'.length), url, method, tag)
   }
   if (path === '/rest/storage/upload/initiate' || path === '/rest/storage/upload/initiate-multipart') {
     if (method !== 'POST') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
@@ -69,7 +77,15 @@ export async function handleLocalFal(engine: LocalFalEngine, request: Request): 
   return notFound()
 }
 
-async function handleQueue(engine: LocalFalEngine, request: Request, path: string, url: URL, method: string) {
+async function handleQueue(
+  engine: LocalFalEngine,
+  request: Request,
+  path: string,
+  url: URL,
+  method: string,
+  tag: string | undefined,
+) {
+  const faults = engine.faultsFor(tag)
   const target = parseQueuePath(path)
   if (!target) return notFound()
 
@@ -77,11 +93,12 @@ async function handleQueue(engine: LocalFalEngine, request: Request, path: strin
     if (method !== 'POST') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
     engine.counters.submits += 1
     engine.counters.submitsByEndpoint[target.endpointId] = (engine.counters.submitsByEndpoint[target.endpointId] ?? 0) + 1
+    if (tag) engine.counters.submitsByTag[tag] = (engine.counters.submitsByTag[tag] ?? 0) + 1
     const endpoint = engine.catalog.find(target.endpointId)
     if (!endpoint) return notFound(`Application '${target.endpointId}' not found`)
-    if (engine.faults.rejectNextSubmits > 0) {
-      engine.faults.rejectNextSubmits -= 1
-      const status = engine.faults.rejectStatus
+    if (faults.rejectNextSubmits > 0) {
+      faults.rejectNextSubmits -= 1
+      const status = faults.rejectStatus
       return requestErrorResponse(
         status === 429
           ? { status, detail: 'Too many concurrent requests (injected fault).', errorType: 'rate_limited', retryable: true }
@@ -98,7 +115,7 @@ async function handleQueue(engine: LocalFalEngine, request: Request, path: strin
     const parsed = engine.compiledFor(endpoint).validator.safeParse(body)
     if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
     const webhook = url.searchParams.get('fal_webhook') ?? undefined
-    const created = await engine.submit(endpoint, parsed.data, originOf(request), webhook)
+    const created = await engine.submit(endpoint, parsed.data, originOf(request), webhook, tag)
     const status = engine.statusOf(created, null)
     return jsonResponse(status, { headers: { 'x-fal-request-id': created.id } })
   }
@@ -116,7 +133,7 @@ async function handleQueue(engine: LocalFalEngine, request: Request, path: strin
     case 'stream':
       if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
       engine.counters.streamCalls += 1
-      return statusStream(engine, found, url.searchParams.get('logs') === '1', request.signal)
+      return statusStream(engine, found, url.searchParams.get('logs') === '1', request.signal, faults.dropStreamAfterEvents)
     case 'result':
       if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
       engine.counters.resultCalls += 1
@@ -144,9 +161,14 @@ function resultOf(request: LocalRequest): Response {
 }
 
 /** Server-sent events: one status per event, new logs only, closed after COMPLETED. */
-function statusStream(engine: LocalFalEngine, request: LocalRequest, withLogs: boolean, signal: AbortSignal): Response {
+function statusStream(
+  engine: LocalFalEngine,
+  request: LocalRequest,
+  withLogs: boolean,
+  signal: AbortSignal,
+  dropAfter: number,
+): Response {
   const encoder = new TextEncoder()
-  const dropAfter = engine.faults.dropStreamAfterEvents
   let unsubscribe = () => {}
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -223,9 +245,11 @@ async function handleUpload(engine: LocalFalEngine, request: Request, rest: stri
 
 async function handleControl(engine: LocalFalEngine, request: Request, method: string) {
   if (method === 'POST') {
-    const body = (await request.json().catch(() => ({}))) as { faults?: Partial<Faults>; resetCounters?: boolean }
-    if (body.faults) engine.faults = { ...engine.faults, ...body.faults }
+    const body = (await request.json().catch(() => ({}))) as ControlBody
+    if (body.faults && body.tag) engine.faultsByTag[body.tag] = { ...(engine.faultsByTag[body.tag] ?? NO_FAULTS), ...body.faults }
+    else if (body.faults) engine.faults = { ...engine.faults, ...body.faults }
     if (body.resetCounters) Object.assign(engine.counters, emptyCounters())
+    return jsonResponse({ faults: engine.faultsFor(body.tag), counters: engine.counters })
   }
   return jsonResponse({ faults: engine.faults, counters: engine.counters })
 }

@@ -23,6 +23,8 @@ export interface LocalRequest {
   /** The origin the submitter reached the studio on; file URLs are made on it. */
   origin: string
   webhookUrl?: string
+  /** The submitter's test tag (control mode only): tagged faults apply to it. */
+  testTag?: string
   /** Orders the queue. */
   sequence: number
   status: QueueStatus

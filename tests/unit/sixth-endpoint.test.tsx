@@ -85,7 +85,7 @@ describe('a sixth endpoint added as data', () => {
   })
 
   it('renders one labelled control per field', () => {
-    const html = renderToString(<Playground input={endpoint.input} example={endpoint.example} />)
+    const html = renderToString(<Playground endpoint={endpoint} />)
     for (const field of fields) {
       expect(html).toContain(`data-field="${field.name}"`)
       expect(html).toMatch(new RegExp(`id="field-${field.name}-label"[^>]*>${field.label}<`))

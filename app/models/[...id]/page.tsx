@@ -35,7 +35,15 @@ export default async function PlaygroundPage({ params }: PageProps) {
           {priceLine(endpoint.pricing)}
         </p>
       </header>
-      <Playground input={endpoint.input} example={endpoint.example} />
+      <Playground
+        endpoint={{
+          id: endpoint.id,
+          input: endpoint.input,
+          example: endpoint.example,
+          pricing: endpoint.pricing,
+          outputRule: endpoint.outputRule,
+        }}
+      />
     </>
   )
 }

@@ -9,8 +9,11 @@ import { FieldFrame } from '../field-frame'
 import { formatBytes } from '../format'
 import { controlId, describedBy } from '../ids'
 import type { WidgetProps } from './types'
+import { readMediaFacts } from '@/lib/media/read-media-facts'
+import { useReportMediaFacts } from '../media-facts'
 
 interface LocalFile {
+  file: File
   name: string
   size: number
   previewUrl: string
@@ -51,6 +54,26 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
     if (previewUrl) URL.revokeObjectURL(previewUrl)
   }, [previewUrl])
 
+  // The estimate needs the media's size, duration and frame rate: read them from the local file
+  // at once (before the upload ends), or from the URL.
+  const report = useReportMediaFacts()
+  const factsSource: Blob | string | undefined = chosen?.file ?? (previewable(value) ? value : undefined)
+  const mediaKind = field.media
+  useEffect(() => {
+    if (!report || mediaKind === 'file') return
+    if (!factsSource) {
+      report(path, null)
+      return
+    }
+    let current = true
+    void readMediaFacts(mediaKind, factsSource).then((facts) => {
+      if (current) report(path, facts)
+    })
+    return () => {
+      current = false
+    }
+  }, [report, mediaKind, factsSource, path])
+
   async function takeFile(file: File) {
     setFileError(null)
     if (field.media !== 'file' && !file.type.startsWith(`${field.media}/`)) {
@@ -58,7 +81,7 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
       return
     }
     const previewUrl = URL.createObjectURL(file)
-    setLocal({ name: file.name, size: file.size, previewUrl, progress: 0 })
+    setLocal({ file, name: file.name, size: file.size, previewUrl, progress: 0 })
     try {
       // Loaded on demand: the fal client is only needed once a file is dropped.
       const { uploadFile } = await import('@/lib/fal/browser-upload')

@@ -1,0 +1,169 @@
+'use client'
+import { useEffect, useRef } from 'react'
+import type { JsonValue } from '@/lib/schema'
+import { Button } from '@/components/ui/button'
+import { formatBytes } from '@/components/schema-form/format'
+import { playAllFromStart, syncPlayback } from '@/components/media/sync-playback'
+import { formatSeconds } from './format'
+
+/** An input file the result can be compared with. */
+export interface InputMedia {
+  label: string
+  kind: 'video' | 'audio'
+  url: string
+}
+
+interface VideoFacts {
+  url: string
+  fileName?: string
+  fileSize?: number
+  width?: number
+  height?: number
+  fps?: number
+  numFrames?: number
+  duration?: number
+}
+
+type Output = { [key: string]: JsonValue }
+
+const num = (value: JsonValue | undefined) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
+
+/** The video file of an endpoint's output (`{ video: VideoFile }` for all LTX-2 endpoints). */
+export function videoOf(output: Output): VideoFacts | null {
+  const video = output.video
+  if (typeof video !== 'object' || video === null || Array.isArray(video) || typeof video.url !== 'string') return null
+  return {
+    url: video.url,
+    fileName: typeof video.file_name === 'string' ? video.file_name : undefined,
+    fileSize: num(video.file_size),
+    width: num(video.width),
+    height: num(video.height),
+    fps: num(video.fps),
+    numFrames: num(video.num_frames),
+    duration: num(video.duration),
+  }
+}
+
+interface TakeResultProps {
+  output: Output
+  inputs: InputMedia[]
+  onUseSeed?: (seed: number) => void
+}
+
+/** The finished take: player, its facts, download, "use this seed", and a synced compare with the input. */
+export function TakeResult({ output, inputs, onUseSeed }: TakeResultProps) {
+  const video = videoOf(output)
+  const seed = num(output.seed)
+  if (!video) {
+    return (
+      <pre className="max-h-64 overflow-auto rounded bg-ink p-3 font-mono text-xs" data-testid="take-output">
+        {JSON.stringify(output, null, 2)}
+      </pre>
+    )
+  }
+  const facts: [string, string][] = [
+    ['Size', video.width && video.height ? `${video.width} × ${video.height}` : '—'],
+    ['Frame rate', video.fps ? `${video.fps} fps` : '—'],
+    ['Frames', video.numFrames ? String(video.numFrames) : '—'],
+    ['Duration', video.duration ? formatSeconds(video.duration) : '—'],
+    ['File size', video.fileSize ? formatBytes(video.fileSize) : '—'],
+    ['Seed', seed !== undefined ? String(seed) : '—'],
+  ]
+  return (
+    <div className="space-y-3">
+      <video
+        data-testid="result-video"
+        aria-label="Result video"
+        src={video.url}
+        controls
+        loop
+        playsInline
+        preload="auto"
+        className="w-full rounded bg-black"
+      />
+      <dl className="grid grid-cols-3 gap-x-3 gap-y-1 text-xs" data-testid="result-facts">
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt className="text-muted">{label}</dt>
+            <dd className="font-mono">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="flex flex-wrap gap-2">
+        <a
+          href={video.url}
+          download={video.fileName ?? 'take.mp4'}
+          className="inline-flex items-center rounded-md border border-line bg-panel px-3 py-1.5 text-sm hover:border-accent"
+        >
+          Download
+        </a>
+        {seed !== undefined && onUseSeed && <Button onClick={() => onUseSeed(seed)}>Use this seed</Button>}
+      </div>
+      {inputs.length > 0 && <SyncedCompare resultUrl={video.url} inputs={inputs} />}
+    </div>
+  )
+}
+
+/** The input media beside the result, played together. */
+function SyncedCompare({ resultUrl, inputs }: { resultUrl: string; inputs: InputMedia[] }) {
+  const result = useRef<HTMLVideoElement>(null)
+  const inputRefs = useRef<(HTMLMediaElement | null)[]>([])
+
+  useEffect(() => {
+    const leader = result.current
+    const followers = inputRefs.current.filter((media): media is HTMLMediaElement => media !== null)
+    return leader ? syncPlayback(leader, followers) : undefined
+  }, [inputs])
+
+  return (
+    <section aria-label="Compare with input" className="space-y-2">
+      <div className="flex items-center justify-between">
+        <h3 className="text-sm font-medium">Compare with the input</h3>
+        <Button
+          size="sm"
+          onClick={() => {
+            const all = [result.current, ...inputRefs.current].filter((media): media is HTMLMediaElement => media !== null)
+            void playAllFromStart(all)
+          }}
+        >
+          Play both in sync
+        </Button>
+      </div>
+      <div className="grid grid-cols-2 gap-2">
+        <figure>
+          <video ref={result} data-testid="compare-result" src={resultUrl} controls playsInline muted preload="metadata" className="w-full rounded bg-black" />
+          <figcaption className="mt-1 text-xs text-muted">Result (leads; sound from the input)</figcaption>
+        </figure>
+        {inputs.map((input, index) => (
+          <figure key={input.url}>
+            {input.kind === 'video' ? (
+              <video
+                ref={(element) => {
+                  inputRefs.current[index] = element
+                }}
+                data-testid="compare-input"
+                src={input.url}
+                controls
+                playsInline
+                preload="metadata"
+                className="w-full rounded bg-black"
+              />
+            ) : (
+              <audio
+                ref={(element) => {
+                  inputRefs.current[index] = element
+                }}
+                data-testid="compare-input"
+                src={input.url}
+                controls
+                preload="metadata"
+                className="w-full"
+              />
+            )}
+            <figcaption className="mt-1 text-xs text-muted">{input.label}</figcaption>
+          </figure>
+        ))}
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,86 @@
+'use client'
+import clsx from 'clsx'
+import type { TakePhase, TakeProgress } from '@/lib/takes/take-progress'
+import { Button } from '@/components/ui/button'
+import { Elapsed } from './elapsed'
+import { formatSeconds } from './format'
+
+const PHASES: Record<TakePhase, { label: string; tone: string }> = {
+  submitting: { label: 'Submitting', tone: 'text-muted' },
+  queued: { label: 'In queue', tone: 'text-amber-300' },
+  running: { label: 'In progress', tone: 'text-accent' },
+  completed: { label: 'Completed', tone: 'text-emerald-400' },
+  failed: { label: 'Failed', tone: 'text-danger' },
+  cancelled: { label: 'Cancelled', tone: 'text-muted' },
+}
+
+interface TakeStatusProps {
+  take: TakeProgress
+  onCancel: () => void
+  onRetry: () => void
+  cancelError: string | null
+}
+
+/** Where a take stands: status, queue position, elapsed and inference time, and what went wrong. */
+export function TakeStatus({ take, onCancel, onRetry, cancelError }: TakeStatusProps) {
+  const phase = PHASES[take.phase]
+  const error = take.error
+  return (
+    <div className="space-y-2 text-sm">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <span data-testid="take-status" className={clsx('font-medium', phase.tone)}>
+          {phase.label}
+        </span>
+        {take.phase === 'queued' && take.queuePosition !== undefined && (
+          <span data-testid="queue-position">
+            Position {take.queuePosition} ({take.queuePosition === 0 ? 'next to start' : `${take.queuePosition} ahead`})
+          </span>
+        )}
+        <span className="text-muted">
+          Elapsed <Elapsed from={take.submittedAt} to={take.finishedAt} />
+        </span>
+        {take.inferenceTime !== undefined && (
+          <span className="text-muted" data-testid="inference-time">
+            Inference {formatSeconds(take.inferenceTime)}
+          </span>
+        )}
+        {take.following === 'polling' && take.finishedAt === undefined && (
+          <span className="text-xs text-muted">Connection dropped — following by polling</span>
+        )}
+        {take.phase === 'queued' && take.requestId && (
+          <Button size="sm" onClick={onCancel}>
+            Cancel
+          </Button>
+        )}
+      </div>
+      {take.requestId && <p className="font-mono text-xs text-muted">Request {take.requestId}</p>}
+      {cancelError && <p className="text-danger">{cancelError}</p>}
+      {error && take.phase !== 'cancelled' && (
+        <div role="alert" data-testid="take-error" className="rounded-md border border-danger/40 bg-danger/10 p-3">
+          <p className="font-medium text-danger">{error.message}</p>
+          {error.kind === 'validation' ? (
+            <ul className="mt-1 list-disc pl-5">
+              {error.fields.map((entry) => (
+                <li key={`${entry.field}:${entry.message}`}>
+                  <span className="font-mono">{entry.field}</span>: {entry.message}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <>
+              {error.detail && error.detail !== error.message && <p className="mt-1 text-muted">{error.detail}</p>}
+              <p className="mt-1 text-muted">
+                {error.retryable ? 'Trying again may work.' : 'Trying again will not help until the cause is fixed.'}
+              </p>
+            </>
+          )}
+          {error.kind === 'request' && error.retryable && (
+            <Button size="sm" className="mt-2" onClick={onRetry}>
+              Retry
+            </Button>
+          )}
+        </div>
+      )}
+    </div>
+  )
+}

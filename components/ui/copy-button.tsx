@@ -1,0 +1,47 @@
+'use client'
+import { useEffect, useState } from 'react'
+import { Button } from './button'
+
+type CopyState = 'idle' | 'copied' | 'unavailable' | 'failed'
+
+const MESSAGES: Record<Exclude<CopyState, 'idle' | 'copied'>, string> = {
+  // navigator.clipboard is missing outside secure contexts (e.g. the studio opened over plain http on a LAN address).
+  unavailable: 'The clipboard is not available here; select the text and copy it by hand.',
+  failed: 'Copying failed; select the text and copy it by hand.',
+}
+
+const COPIED_MS = 1500
+
+/** Copies `text()` to the clipboard and says so for a moment, or says why it could not. */
+export function CopyButton({ text, label = 'Copy' }: { text: () => string; label?: string }) {
+  const [state, setState] = useState<CopyState>('idle')
+  useEffect(() => {
+    if (state !== 'copied') return
+    const timer = setTimeout(() => setState('idle'), COPIED_MS)
+    return () => clearTimeout(timer)
+  }, [state])
+
+  async function copy() {
+    if (typeof navigator === 'undefined' || !navigator.clipboard?.writeText) {
+      setState('unavailable')
+      return
+    }
+    try {
+      await navigator.clipboard.writeText(text())
+      setState('copied')
+    } catch {
+      setState('failed')
+    }
+  }
+
+  return (
+    <span className="inline-flex flex-col items-end gap-1">
+      <Button size="sm" onClick={() => void copy()}>
+        {state === 'copied' ? 'Copied' : label}
+      </Button>
+      <span role="status" className="max-w-56 text-right text-xs text-danger">
+        {state === 'unavailable' || state === 'failed' ? MESSAGES[state] : ''}
+      </span>
+    </span>
+  )
+}

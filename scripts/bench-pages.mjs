@@ -38,7 +38,7 @@ if (await answers()) {
 }
 
 let serverLog = ''
-const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start'], {
+const server = spawn(process.execPath, ['scripts/serve.mjs'], {
   env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', TAKES_BACKEND: 'local', TAKES_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'takes-bench-')) },
   stdio: ['ignore', 'pipe', 'pipe'],
 })

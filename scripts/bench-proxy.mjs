@@ -16,7 +16,7 @@ if (!existsSync('.next/BUILD_ID')) {
   process.exit(1)
 }
 
-const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start'], {
+const server = spawn(process.execPath, ['scripts/serve.mjs'], {
   env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', TAKES_BACKEND: 'local', TAKES_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'takes-bench-')), TAKES_LOCAL_RENDER_MS: '600000' },
   stdio: 'ignore',
 })

@@ -30,7 +30,7 @@ for (const file of assets) check(file, readFileSync(file, 'latin1'))
 console.log(`checked ${assets.length} files in ${DIST}/static`)
 
 async function withServer(extraEnv, run) {
-  const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start'], {
+  const server = spawn(process.execPath, ['scripts/serve.mjs'], {
     env: { ...env, PORT: String(PORT), HOSTNAME: '127.0.0.1', TAKES_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'takes-canary-')), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

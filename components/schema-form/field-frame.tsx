@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import type { FieldDescriptor } from '@/lib/schema'
-import { rangeText } from '@/lib/schema'
+import { rangeText } from '@/lib/schema/fields'
 import { controlId } from './ids'
 import { formatValue, helpText } from './format'
 

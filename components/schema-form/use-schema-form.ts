@@ -1,9 +1,9 @@
 'use client'
-import { zodResolver } from '@hookform/resolvers/zod'
 import { useMemo } from 'react'
 import { useForm, type Resolver } from 'react-hook-form'
-import type { FormValues, JsonSchema, Payload } from '@/lib/schema'
-import { compileSchema, payloadFrom } from '@/lib/schema'
+import type { JsonSchema } from '@/lib/schema/json-schema'
+import type { Payload } from '@/lib/schema/validator'
+import { describeForm } from '@/lib/schema/form'
 
 /**
  * react-hook-form sees the values as a flat record: the recursive JSON type would make its
@@ -11,17 +11,21 @@ import { compileSchema, payloadFrom } from '@/lib/schema'
  */
 export type FormState = Record<string, unknown>
 
+type PayloadResolver = Resolver<FormState, unknown, Payload>
+
 /**
- * A react-hook-form instance for an input schema. The resolver validates the payload the form
- * yields (required fields plus changed ones) with the schema's zod validator, so the browser checks
- * exactly what the server will check.
+ * A react-hook-form instance for an input schema. The validator (zod) is loaded the first time the
+ * form validates, so a playground renders without it.
  */
 export function useSchemaForm(schema: JsonSchema) {
-  const compiled = useMemo(() => compileSchema(schema), [schema])
-  const resolver = useMemo<Resolver<FormState, unknown, Payload>>(() => {
-    const validate = zodResolver(compiled.validator as never) as unknown as Resolver<FormState, unknown, Payload>
-    return (values, context, options) => validate(payloadFrom(values as FormValues, compiled.fields), context, options)
-  }, [compiled])
+  const compiled = useMemo(() => describeForm(schema), [schema])
+  const resolver = useMemo<PayloadResolver>(() => {
+    let loaded: Promise<PayloadResolver> | undefined
+    return async (values, context, options) => {
+      loaded ??= import('./payload-resolver').then(({ payloadResolver }) => payloadResolver(schema, compiled.fields))
+      return (await loaded)(values, context, options)
+    }
+  }, [schema, compiled])
   const form = useForm<FormState, unknown, Payload>({
     defaultValues: compiled.defaults,
     resolver,

@@ -1,26 +1,26 @@
-import type { FieldDescriptor } from './fields'
-import { describeFields } from './fields'
 import type { JsonSchema } from './json-schema'
-import type { FormValues } from './payload'
-import { initialValues } from './payload'
+import type { FormDescription } from './form'
+import { describeForm } from './form'
 import type { Payload } from './validator'
 import { compileValidator } from './validator'
 import type { z } from 'zod'
 
-export interface CompiledSchema {
+export interface CompiledSchema extends FormDescription {
   validator: z.ZodType<Payload>
-  fields: FieldDescriptor[]
-  defaults: FormValues
 }
 
-/** Everything the form and the server need from one input schema, compiled once. */
+/**
+ * Everything the form and the server need from one input schema, compiled once. (The browser
+ * renders from `describeForm` and loads the validator only when it first validates.)
+ */
 export function compileSchema(schema: JsonSchema): CompiledSchema {
-  const fields = describeFields(schema)
-  return { validator: compileValidator(schema), fields, defaults: initialValues(fields) }
+  return { ...describeForm(schema), validator: compileValidator(schema) }
 }
 
 export type { FieldDescriptor, FieldKind, MediaKind, NumberField, SizeField, ListField } from './fields'
 export { describeFields, rangeText } from './fields'
+export type { FormDescription } from './form'
+export { describeForm } from './form'
 export type { JsonSchema, JsonValue } from './json-schema'
 export type { FormValues } from './payload'
 export { initialValues, payloadFrom, deepEqual } from './payload'

@@ -8,7 +8,7 @@ export interface StudioProcess {
 }
 
 export async function startStudio(port: number, env: Record<string, string>): Promise<StudioProcess> {
-  const child: ChildProcess = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start'], {
+  const child: ChildProcess = spawn(process.execPath, [path.join('scripts', 'serve.mjs')], {
     env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', ...env },
     stdio: 'ignore',
   })

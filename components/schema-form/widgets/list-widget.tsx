@@ -1,6 +1,6 @@
 import { useFieldArray, useFormState } from 'react-hook-form'
 import type { ListField } from '@/lib/schema'
-import { initialValues } from '@/lib/schema'
+import { initialValues } from '@/lib/schema/payload'
 import { Button } from '@/components/ui/button'
 import { FieldFrame } from '../field-frame'
 import { FieldWidget } from '../field-widget'

@@ -1,0 +1,56 @@
+// The production server: Next's request handler, except that build assets are sent Brotli-compressed
+// (from the `.br` copies scripts/precompress-assets.mjs writes) to browsers that accept it.
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import path from 'node:path'
+
+// Next's renderer must run in production mode; `next start` sets this itself.
+process.env.NODE_ENV ??= 'production'
+const { default: next } = await import('next')
+
+const port = Number(process.env.PORT ?? 3000)
+const hostname = process.env.HOSTNAME
+const distDir = process.env.TAKES_DIST_DIR ?? '.next'
+const staticDir = path.resolve(distDir, 'static')
+const STATIC_PREFIX = '/_next/static/'
+const TYPES = { '.js': 'application/javascript; charset=UTF-8', '.css': 'text/css; charset=UTF-8' }
+
+const app = next({ dev: false, hostname, port })
+const handle = app.getRequestHandler()
+
+/** The `.br` copy of a build asset, when the request may have it; null otherwise. */
+async function brotliCopy(req) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return null
+  if (!/\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''))) return null
+  const pathname = (req.url ?? '').split('?')[0] ?? ''
+  if (!pathname.startsWith(STATIC_PREFIX)) return null
+  const type = TYPES[path.extname(pathname)]
+  let relative
+  try {
+    relative = decodeURIComponent(pathname.slice(STATIC_PREFIX.length))
+  } catch {
+    return null
+  }
+  const file = path.resolve(staticDir, relative)
+  if (!type || !file.startsWith(staticDir + path.sep)) return null
+  const info = await stat(`${file}.br`).catch(() => null)
+  return info?.isFile() ? { file: `${file}.br`, size: info.size, type } : null
+}
+
+await app.prepare()
+createServer(async (req, res) => {
+  const copy = await brotliCopy(req)
+  if (!copy) return handle(req, res)
+  res.writeHead(200, {
+    'content-type': copy.type,
+    'content-encoding': 'br',
+    'content-length': copy.size,
+    'cache-control': 'public, max-age=31536000, immutable',
+    vary: 'Accept-Encoding',
+  })
+  if (req.method === 'HEAD') return res.end()
+  createReadStream(copy.file).pipe(res)
+}).listen(port, hostname, () => {
+  console.log(`Takes is listening on http://${hostname ?? 'localhost'}:${port}`)
+})

@@ -45,5 +45,5 @@ export function useTake(endpointId: string) {
     setCancelError(error ? error.message : null)
   }, [take, getRunner])
 
-  return { take, active, run, cancel, cancelError, preload: getRunner }
+  return { take, active, run, cancel, cancelError }
 }

@@ -136,34 +136,22 @@ function SyncedCompare({ resultUrl, inputs }: { resultUrl: string; inputs: Input
         </figure>
         {inputs.map((input, index) => (
           <figure key={input.url}>
-            {input.kind === 'video' ? (
-              <video
-                ref={(element) => {
-                  inputRefs.current[index] = element
-                }}
-                data-testid="compare-input"
-                src={input.url}
-                controls
-                playsInline
-                preload="metadata"
-                className="w-full rounded bg-black"
-              />
-            ) : (
-              <audio
-                ref={(element) => {
-                  inputRefs.current[index] = element
-                }}
-                data-testid="compare-input"
-                src={input.url}
-                controls
-                preload="metadata"
-                className="w-full"
-              />
-            )}
+            <InputPlayer
+              input={input}
+              register={(element) => {
+                inputRefs.current[index] = element
+              }}
+            />
             <figcaption className="mt-1 text-xs text-muted">{input.label}</figcaption>
           </figure>
         ))}
       </div>
     </section>
   )
+}
+
+/** An input's player: a video, or an audio bar. */
+function InputPlayer({ input, register }: { input: InputMedia; register: (element: HTMLMediaElement | null) => void }) {
+  const common = { ref: register, 'data-testid': 'compare-input', src: input.url, controls: true, preload: 'metadata' } as const
+  return input.kind === 'video' ? <video {...common} playsInline className="w-full rounded bg-black" /> : <audio {...common} className="w-full" />
 }

@@ -66,11 +66,17 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
       return
     }
     let current = true
-    void readMediaFacts(mediaKind, factsSource).then((facts) => {
-      if (current) report(path, facts)
-    })
+    // A typed URL is read once typing pauses, not at every keystroke.
+    const timer = setTimeout(
+      () =>
+        void readMediaFacts(mediaKind, factsSource).then((facts) => {
+          if (current) report(path, facts)
+        }),
+      typeof factsSource === 'string' ? 400 : 0,
+    )
     return () => {
       current = false
+      clearTimeout(timer)
     }
   }, [report, mediaKind, factsSource, path])
 

@@ -1,6 +1,7 @@
 // The production server: Next's request handler, except that build assets are sent Brotli-compressed
 // (from the `.br` copies scripts/precompress-assets.mjs writes) to browsers that accept it.
 import { createReadStream } from 'node:fs'
+import { pipeline } from 'node:stream'
 import { stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import path from 'node:path'
@@ -19,10 +20,19 @@ const TYPES = { '.js': 'application/javascript; charset=UTF-8', '.css': 'text/cs
 const app = next({ dev: false, hostname, port })
 const handle = app.getRequestHandler()
 
+/** Whether an Accept-Encoding header lists `br` with a non-zero weight. */
+function acceptsBrotli(header) {
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';')
+    const weight = params.map((param) => param.trim()).find((param) => param.startsWith('q='))
+    return coding?.trim() === 'br' && (weight === undefined || Number(weight.slice(2)) > 0)
+  })
+}
+
 /** The `.br` copy of a build asset, when the request may have it; null otherwise. */
 async function brotliCopy(req) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return null
-  if (!/\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''))) return null
+  if (!acceptsBrotli(String(req.headers['accept-encoding'] ?? ''))) return null
   const pathname = (req.url ?? '').split('?')[0] ?? ''
   if (!pathname.startsWith(STATIC_PREFIX)) return null
   const type = TYPES[path.extname(pathname)]
@@ -50,7 +60,8 @@ createServer(async (req, res) => {
     vary: 'Accept-Encoding',
   })
   if (req.method === 'HEAD') return res.end()
-  createReadStream(copy.file).pipe(res)
+  // pipeline closes the file when the client goes away, and ends the response if the file vanished.
+  pipeline(createReadStream(copy.file), res, () => {})
 }).listen(port, hostname, () => {
   console.log(`Takes is listening on http://${hostname ?? 'localhost'}:${port}`)
 })

@@ -70,7 +70,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
 
   async function start(input: Payload) {
     const final = await run(input)
-    if (final.error?.kind !== 'validation') return
+    if (final?.error?.kind !== 'validation') return
     const known = final.error.fields.filter(({ field }) => compiled.fields.some((descriptor) => descriptor.name === field))
     for (const { field, message } of known) form.setError(field, { type: 'server', message })
     focusFirst(known.map(({ field }) => field))
@@ -78,7 +78,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return
+      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.repeat) return
       event.preventDefault()
       formElement.current?.requestSubmit()
     }
@@ -94,13 +94,16 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
       }
     : undefined
 
-  const resultInputs: InputMedia[] = take
-    ? compiled.fields.flatMap((field) => {
-        const value = take.input[field.name]
+  const takeInput = take?.input
+  const resultInputs = useMemo<InputMedia[]>(
+    () =>
+      compiled.fields.flatMap((field) => {
+        const value = takeInput?.[field.name]
         if (field.kind !== 'media' || (field.media !== 'video' && field.media !== 'audio')) return []
         return typeof value === 'string' && value !== '' ? [{ label: `Input: ${field.label}`, kind: field.media, url: value }] : []
-      })
-    : []
+      }),
+    [compiled.fields, takeInput],
+  )
 
   return (
     <FormProvider {...form}>

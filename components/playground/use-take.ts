@@ -18,22 +18,45 @@ export function useTake(endpointId: string) {
   const [cancelError, setCancelError] = useState<string | null>(null)
   const runner = useRef<Promise<Runner> | null>(null)
   const following = useRef<AbortController | null>(null)
+  // Set synchronously, so a double click or a repeated shortcut cannot submit twice before React re-renders.
+  const inFlight = useRef(false)
   const active = take !== null && !TERMINAL_PHASES.has(take.phase)
 
   useEffect(() => () => following.current?.abort(), [])
 
-  const getRunner = useCallback(() => (runner.current ??= loadRunner()), [])
+  const getRunner = useCallback(() => {
+    runner.current ??= loadRunner().catch((error: unknown) => {
+      runner.current = null
+      throw error
+    })
+    return runner.current
+  }, [])
 
   const run = useCallback(
-    async (input: Payload): Promise<TakeProgress> => {
+    async (input: Payload): Promise<TakeProgress | null> => {
+      if (inFlight.current) return null
+      inFlight.current = true
       following.current?.abort()
       const controller = new AbortController()
       following.current = controller
+      const start: TakeProgress = { phase: 'submitting', endpointId, input, logs: [], submittedAt: Date.now() }
       setCancelError(null)
-      // Shown at once, before the runner has loaded.
-      setTake({ phase: 'submitting', endpointId, input, logs: [], submittedAt: Date.now() })
-      const { client, runTake } = await getRunner()
-      return runTake({ client, endpointId, input, signal: controller.signal, onProgress: setTake })
+      setTake(start)
+      try {
+        const { client, runTake } = await getRunner()
+        return await runTake({ client, start, signal: controller.signal, onProgress: setTake })
+      } catch {
+        const failed: TakeProgress = {
+          ...start,
+          phase: 'failed',
+          finishedAt: Date.now(),
+          error: { kind: 'request', message: 'The studio’s code for running takes could not be loaded.', detail: 'Reload the page and try again.', retryable: true },
+        }
+        setTake(failed)
+        return failed
+      } finally {
+        inFlight.current = false
+      }
     },
     [endpointId, getRunner],
   )

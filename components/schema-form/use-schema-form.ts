@@ -22,7 +22,12 @@ export function useSchemaForm(schema: JsonSchema) {
   const resolver = useMemo<PayloadResolver>(() => {
     let loaded: Promise<PayloadResolver> | undefined
     return async (values, context, options) => {
-      loaded ??= import('./payload-resolver').then(({ payloadResolver }) => payloadResolver(schema, compiled.fields))
+      loaded ??= import('./payload-resolver')
+        .then(({ payloadResolver }) => payloadResolver(schema, compiled.fields))
+        .catch((error: unknown) => {
+          loaded = undefined
+          throw error
+        })
       return (await loaded)(values, context, options)
     }
   }, [schema, compiled])

@@ -70,3 +70,16 @@ export function describeFalError(error: unknown): TakeError {
   }
   return { kind: 'request', message: error instanceof Error ? error.message : String(error), retryable: false }
 }
+
+/** Statuses of the transport, not of the take: the same call may well succeed a moment later. */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504])
+
+/** A lost connection or a busy gateway, as opposed to an answer about the take itself. */
+export function isTransientFalError(error: unknown): boolean {
+  if (error instanceof ApiError) {
+    const body: unknown = error.body
+    const aboutTheTake = isRecord(body) && typeof body.error_type === 'string'
+    return !aboutTheTake && TRANSIENT_STATUSES.has(error.status)
+  }
+  return error instanceof TypeError
+}

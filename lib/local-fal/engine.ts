@@ -38,7 +38,7 @@ export class LocalFalEngine {
   readonly counters: Counters = emptyCounters()
   faults: Faults = { ...NO_FAULTS }
   /** Faults set for one test tag apply only to requests carrying that tag, so parallel tests stay apart. */
-  readonly faultsByTag: Record<string, Faults> = {}
+  readonly faultsByTag = new Map<string, Faults>()
   private readonly store: RequestStore
   private readonly requests = new Map<string, LocalRequest>()
   private readonly listeners = new Map<string, Set<Listener>>()
@@ -84,7 +84,7 @@ export class LocalFalEngine {
 
   /** The faults that apply to a request carrying `tag` (the global ones unless the tag has its own). */
   faultsFor(tag: string | undefined | null): Faults {
-    return (tag && this.faultsByTag[tag]) || this.faults
+    return (tag && this.faultsByTag.get(tag)) || this.faults
   }
 
   async submit(endpoint: Endpoint, input: Payload, origin: string, webhookUrl?: string, testTag?: string): Promise<LocalRequest> {

@@ -246,7 +246,7 @@ async function handleUpload(engine: LocalFalEngine, request: Request, rest: stri
 async function handleControl(engine: LocalFalEngine, request: Request, method: string) {
   if (method === 'POST') {
     const body = (await request.json().catch(() => ({}))) as ControlBody
-    if (body.faults && body.tag) engine.faultsByTag[body.tag] = { ...(engine.faultsByTag[body.tag] ?? NO_FAULTS), ...body.faults }
+    if (body.faults && body.tag) engine.faultsByTag.set(body.tag, { ...(engine.faultsByTag.get(body.tag) ?? NO_FAULTS), ...body.faults })
     else if (body.faults) engine.faults = { ...engine.faults, ...body.faults }
     if (body.resetCounters) Object.assign(engine.counters, emptyCounters())
     return jsonResponse({ faults: engine.faultsFor(body.tag), counters: engine.counters })

@@ -1,6 +1,7 @@
 import type { MediaFacts } from '@/lib/generation/output-shape'
+import type { MediaKind as FieldMediaKind } from '@/lib/schema/fields'
 
-export type MediaKind = 'video' | 'audio' | 'image'
+type MediaKind = Exclude<FieldMediaKind, 'file'>
 
 async function imageFacts(source: Blob | string): Promise<MediaFacts> {
   const image = new Image()

@@ -1,30 +1,35 @@
 import type { FalClient, QueueStatus } from '@fal-ai/client'
-import type { Payload } from '@/lib/schema'
 import type { TakeProgress } from './take-progress'
-import { describeFalError, type TakeError } from '@/lib/fal/describe-error'
+import { describeFalError, isTransientFalError, type TakeError } from '@/lib/fal/describe-error'
 
 export interface RunTakeOptions {
   client: FalClient
-  endpointId: string
-  input: Payload
+  /** The take as the page already shows it (phase `submitting`). */
+  start: TakeProgress
   onProgress: (progress: TakeProgress) => void
   /** Stops following (e.g. the page goes away); it does not cancel the take. */
   signal?: AbortSignal
   pollIntervalMs?: number
 }
 
+/** How long following keeps trying through lost connections before it gives up (the take runs on). */
+const FOLLOW_PATIENCE_MS = 5 * 60_000
+const MAX_BACKOFF_MS = 8000
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Submits one take through the proxy and follows it to its end: the status stream first, and if
- * the stream drops before COMPLETED, polling the same request id. It never submits twice.
+ * the stream drops before COMPLETED, polling the same request id, riding out lost connections.
+ * It never submits twice; once it has a request id, no error of its own makes the page resubmit.
  */
-export async function runTake({ client, endpointId, input, onProgress, signal, pollIntervalMs = 1000 }: RunTakeOptions) {
-  let state: TakeProgress = { phase: 'submitting', endpointId, input, logs: [], submittedAt: Date.now() }
+export async function runTake({ client, start, onProgress, signal, pollIntervalMs = 1000 }: RunTakeOptions) {
+  const { endpointId, input } = start
+  let state = start
   const seenLogs = new Set<string>()
   const update = (patch: Partial<TakeProgress>) => {
     state = { ...state, ...patch }
-    onProgress(state)
+    if (!signal?.aborted) onProgress(state)
   }
 
   const apply = (status: QueueStatus) => {
@@ -37,8 +42,21 @@ export async function runTake({ client, endpointId, input, onProgress, signal, p
     })
     const logs = fresh.length ? [...state.logs, ...fresh.map(({ message, level, timestamp }) => ({ message, level, timestamp }))] : state.logs
     if (status.status === 'IN_QUEUE') update({ phase: 'queued', queuePosition: status.queue_position, logs })
-    else if (status.status === 'IN_PROGRESS') update({ phase: 'running', startedAt: state.startedAt ?? Date.now(), queuePosition: undefined, logs })
+    else if (status.status === 'IN_PROGRESS') update({ phase: 'running', queuePosition: undefined, logs })
     else update({ logs, queuePosition: undefined, inferenceTime: status.metrics?.inference_time ?? undefined })
+  }
+
+  /** Calls `call` until it answers, waiting out transient failures (network, 429, 502–504). */
+  const patiently = async <T>(call: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + FOLLOW_PATIENCE_MS
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call()
+      } catch (error) {
+        if (signal?.aborted || !isTransientFalError(error) || Date.now() > deadline) throw error
+        await sleep(Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt))
+      }
+    }
   }
 
   const follow = async (requestId: string) => {
@@ -49,27 +67,30 @@ export async function runTake({ client, endpointId, input, onProgress, signal, p
       stream.on('data', apply)
       update({ following: 'stream' })
       const last = await stream.done().finally(() => signal?.removeEventListener('abort', stop))
-      if (last?.status === 'COMPLETED') return
+      if (last?.status === 'COMPLETED' || signal?.aborted) return
     } catch {
       if (signal?.aborted) return
     }
     update({ following: 'polling' })
     while (!signal?.aborted) {
-      const status = await client.queue.status(endpointId, { requestId, logs: true })
+      const status = await patiently(() => client.queue.status(endpointId, { requestId, logs: true, abortSignal: signal }))
       apply(status)
       if (status.status === 'COMPLETED') return
       await sleep(pollIntervalMs)
     }
   }
 
-  const fail = (error: unknown) => {
-    const described = describeFalError(error)
+  const fail = (error: unknown, requestId?: string) => {
+    let described = describeFalError(error)
+    if (requestId && isTransientFalError(error)) {
+      // Lost contact while following: the take itself may still finish, so resubmitting is not the answer.
+      described = { kind: 'request', message: 'Lost contact with the studio while following this take; it may still finish.', detail: described.kind === 'request' ? described.detail : undefined, retryable: false }
+    }
     const cancelled = described.kind === 'request' && described.errorType === 'client_cancelled'
     update({ phase: cancelled ? 'cancelled' : 'failed', error: described, finishedAt: Date.now() })
     return state
   }
 
-  onProgress(state)
   let requestId: string
   try {
     const queued = await client.queue.submit(endpointId, { input })
@@ -81,11 +102,11 @@ export async function runTake({ client, endpointId, input, onProgress, signal, p
   try {
     await follow(requestId)
     if (signal?.aborted) return state
-    const result = await client.queue.result(endpointId, { requestId })
+    const result = await patiently(() => client.queue.result(endpointId, { requestId, abortSignal: signal }))
     update({ phase: 'completed', output: result.data as TakeProgress['output'], finishedAt: Date.now() })
     return state
   } catch (error) {
-    return fail(error)
+    return fail(error, requestId)
   }
 }
 
@@ -97,7 +118,7 @@ export async function cancelTake(client: FalClient, endpointId: string, requestI
   } catch (error) {
     const described = describeFalError(error)
     return described.kind === 'request' && described.status === 400
-      ? { kind: 'request', message: 'The take has already started and cannot be cancelled.', retryable: false }
+      ? { kind: 'request', message: 'The take has already started or finished, so it cannot be cancelled.', retryable: false }
       : described
   }
 }

@@ -19,7 +19,6 @@ export interface TakeProgress {
   logs: TakeLog[]
   /** Epoch milliseconds. */
   submittedAt: number
-  startedAt?: number
   finishedAt?: number
   /** Seconds, as fal reports it on completion. */
   inferenceTime?: number

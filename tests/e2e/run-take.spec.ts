@@ -92,6 +92,15 @@ test.describe('on LTX-2 19B video to video', () => {
     await expect(page.getByTestId('take-error')).toContainText('video_url')
   })
 
+  test('a double click and a repeated shortcut still make exactly one submit', async ({ page, request }, testInfo) => {
+    const tag = `run-${testInfo.testId}`
+    await fillRequired(page, V2V, 'one take only')
+    await page.getByRole('button', { name: 'Run', exact: true }).dblclick()
+    await page.keyboard.press('Control+Enter')
+    await expect(page.getByTestId('take-status')).toHaveText('Completed', { timeout: 60_000 })
+    expect((await backendControl(request)).counters.submitsByTag[tag]).toBe(1)
+  })
+
   test('a failed take shows its message, and Retry runs it again', async ({ page, request }, testInfo) => {
     const tag = `run-${testInfo.testId}`
     await backendControl(request, { tag, faults: { failNextRuns: 1 } })
@@ -163,4 +172,18 @@ test.describe('on LTX-2 19B video to video', () => {
     await expect(snippet).toContainText('fal_client.subscribe(')
     await expect(snippet).toContainText(`"it's a test"`)
   })
+})
+
+test('the estimate lists what it assumes: media not chosen yet, and a borrowed rate', async ({ page }) => {
+  await page.goto(`/models/${V2V.id}`)
+  const untouched = expectedEstimate(V2V, await shownPayload(page))
+  await expect(page.getByTestId('estimate-breakdown')).toHaveText(untouched.breakdown)
+  await expect(page.getByTestId('estimate-assumptions')).toContainText('No input video chosen yet')
+
+  const reference = catalog.find('fal-ai/ltx-2.3-22b/distilled/reference-video-to-video/lora')!
+  await page.goto(`/models/${reference.id}`)
+  await expect(page.getByTestId('estimate-assumptions')).toContainText('fal publishes no price for this endpoint')
+  await fillRequired(page, reference, 'a reference take')
+  await expect(page.getByTestId('estimate-assumptions')).not.toContainText('No input video chosen yet')
+  await expect(page.getByTestId('estimate-assumptions')).toContainText('fal publishes no price for this endpoint')
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, ValidationError } from '@fal-ai/client'
-import { describeFalError } from '@/lib/fal/describe-error'
+import { describeFalError, isTransientFalError } from '@/lib/fal/describe-error'
 
 describe('describeFalError', () => {
   it("puts fal's 422 details on the fields they name", () => {
@@ -32,5 +32,16 @@ describe('describeFalError', () => {
 
   it('says when the server cannot be reached', () => {
     expect(describeFalError(new TypeError('Failed to fetch'))).toMatchObject({ kind: 'request', retryable: true })
+  })
+})
+
+describe('isTransientFalError', () => {
+  it('is true for lost connections and busy gateways, false for answers about the take', () => {
+    expect(isTransientFalError(new TypeError('Failed to fetch'))).toBe(true)
+    expect(isTransientFalError(new ApiError({ message: 'x', status: 503, body: {} }))).toBe(true)
+    expect(isTransientFalError(new ApiError({ message: 'x', status: 429, body: { detail: 'slow down' } }))).toBe(true)
+    expect(isTransientFalError(new ApiError({ message: 'x', status: 500, body: { detail: 'x', error_type: 'runner_server_error' } }))).toBe(false)
+    expect(isTransientFalError(new ApiError({ message: 'x', status: 503, body: { detail: 'x', error_type: 'runner_scheduling_failure' } }))).toBe(false)
+    expect(isTransientFalError(new ApiError({ message: 'x', status: 422, body: { detail: [] } }))).toBe(false)
   })
 })

@@ -30,9 +30,10 @@ async function containerFacts(source: Blob | string): Promise<MediaFacts> {
     ])
     const facts: MediaFacts = { duration, hasVideo: Boolean(video), hasAudio: Boolean(audio) }
     if (video) {
-      const stats = await video.computePacketStats(120)
-      facts.width = video.displayWidth
-      facts.height = video.displayHeight
+      // Coded size, as ffprobe reports it: the simulator sizes `auto` output from the same numbers.
+      const [stats, width, height] = await Promise.all([video.computePacketStats(120), video.getCodedWidth(), video.getCodedHeight()])
+      facts.width = width
+      facts.height = height
       if (stats.averagePacketRate > 0) facts.fps = Math.round(stats.averagePacketRate * 100) / 100
     }
     return facts

@@ -6,6 +6,9 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   productionBrowserSourceMaps: process.env.TAKES_SOURCE_MAPS === '1',
+  // PGlite loads its WASM and extension bundles from files beside its modules: it must stay in
+  // node_modules, not be bundled (`pg` is on Next's own list already).
+  serverExternalPackages: ['@electric-sql/pglite'],
 }
 
 export default nextConfig

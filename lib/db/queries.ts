@@ -1,0 +1,242 @@
+import 'server-only'
+import { and, asc, desc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import type { Payload } from '@/lib/schema'
+import { getDb, type Db } from './client'
+import { takes, UNFINISHED_STATUSES, type NewTake, type Take, type TakeLogEntry, type TakeStatus } from './schema'
+
+// Every function takes the database last, optionally: the process's own (`getDb()`) by default,
+// another one in tests.
+
+export type { Take, TakeLogEntry, TakeStatus }
+
+export interface CreateTakeInput {
+  endpointId: string
+  input: Payload
+  estimateUsd?: number | null
+  /** Known when the take is recorded after the submit answered. */
+  falRequestId?: string | null
+  status?: TakeStatus
+  shareEnabled?: boolean
+  /** Defaults to the database's clock; set for imports (and tests). */
+  createdAt?: Date
+  /**
+   * Leases the new take to its submitter, so no follower claims it while the submit is under way;
+   * release it (or let it expire) once the request id is stored.
+   */
+  lease?: { owner: string; ms: number }
+}
+
+/** What may change on a take after it is created. `updated_at` is set by every update. */
+export type TakePatch = Partial<
+  Pick<
+    NewTake,
+    | 'falRequestId'
+    | 'status'
+    | 'queuePosition'
+    | 'logs'
+    | 'output'
+    | 'error'
+    | 'estimateUsd'
+    | 'billedUsd'
+    | 'inferenceTime'
+    | 'startedAt'
+    | 'completedAt'
+    | 'shareEnabled'
+  >
+>
+
+export interface ListTakesOptions {
+  endpointId?: string
+  status?: TakeStatus | readonly TakeStatus[]
+  /** Case-insensitive substring of the prompt (`input.prompt`). */
+  search?: string
+  /** `nextCursor` of the previous page; omit for the first (newest) page. */
+  cursor?: string | null
+  /** 1 to MAX_LIST_LIMIT; DEFAULT_LIST_LIMIT when omitted. */
+  limit?: number
+}
+
+export interface TakePage {
+  takes: Take[]
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null
+}
+
+export const DEFAULT_LIST_LIMIT = 50
+export const MAX_LIST_LIMIT = 200
+
+/** A `cursor` that no `listTakes` page gave out. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('Invalid cursor.')
+    this.name = 'InvalidCursorError'
+  }
+}
+
+const conn = async (db?: Db): Promise<Db> => db ?? getDb()
+
+/** `now() + ms`, on the database's clock, so that every process measures leases alike. */
+const nowPlus = (ms: number): SQL => sql`now() + ${ms}::double precision * interval '1 millisecond'`
+
+const promptOf = sql`${takes.input} ->> 'prompt'`
+
+export async function createTake(values: CreateTakeInput, db?: Db): Promise<Take> {
+  const [take] = await (await conn(db))
+    .insert(takes)
+    .values({
+      endpointId: values.endpointId,
+      input: values.input,
+      estimateUsd: values.estimateUsd ?? null,
+      falRequestId: values.falRequestId ?? null,
+      status: values.status ?? 'IN_QUEUE',
+      shareEnabled: values.shareEnabled ?? true,
+      ...(values.createdAt ? { createdAt: values.createdAt, updatedAt: values.createdAt } : {}),
+      ...(values.lease ? { leaseOwner: values.lease.owner, leaseExpiresAt: nowPlus(values.lease.ms) } : {}),
+    })
+    .returning()
+  if (!take) throw new Error('The take was not stored.')
+  return take
+}
+
+export async function getTake(id: string, db?: Db): Promise<Take | null> {
+  const [take] = await (await conn(db)).select().from(takes).where(eq(takes.id, id)).limit(1)
+  return take ?? null
+}
+
+export async function getTakeByRequestId(falRequestId: string, db?: Db): Promise<Take | null> {
+  const [take] = await (await conn(db)).select().from(takes).where(eq(takes.falRequestId, falRequestId)).limit(1)
+  return take ?? null
+}
+
+/** Applies `patch`; the updated take, or null when there is no such take. */
+export async function updateTake(id: string, patch: TakePatch, db?: Db): Promise<Take | null> {
+  const [take] = await (await conn(db))
+    .update(takes)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(takes.id, id))
+    .returning()
+  return take ?? null
+}
+
+/** Adds lines at the end of the take's logs, in one statement. False when there is no such take. */
+export async function appendLogs(id: string, logs: readonly TakeLogEntry[], db?: Db): Promise<boolean> {
+  const entries = logs.map(({ message, level, timestamp }) => ({ message, level, timestamp }))
+  const rows = await (await conn(db))
+    .update(takes)
+    .set({
+      ...(entries.length ? { logs: sql`${takes.logs} || ${JSON.stringify(entries)}::jsonb` } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(takes.id, id))
+    .returning({ id: takes.id })
+  return rows.length > 0
+}
+
+/** Escapes LIKE's wildcards so the search matches the text as typed. */
+function likeContaining(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+}
+
+function encodeCursor(take: Pick<Take, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([take.createdAt.toISOString(), take.id])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw new InvalidCursorError()
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw new InvalidCursorError()
+  const [createdAt, id] = parsed as unknown[]
+  if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) throw new InvalidCursorError()
+  return { createdAt, id }
+}
+
+/**
+ * Takes newest first (ties broken by id), a page at a time. Keyset pagination: a page starts
+ * right after the previous page's last take, so takes added meanwhile cause no repeats or gaps.
+ */
+export async function listTakes(options: ListTakesOptions = {}, db?: Db): Promise<TakePage> {
+  const limit = Math.min(MAX_LIST_LIMIT, Math.max(1, Math.floor(options.limit ?? DEFAULT_LIST_LIMIT)))
+  const conditions: SQL[] = []
+  if (options.endpointId !== undefined) conditions.push(eq(takes.endpointId, options.endpointId))
+  if (typeof options.status === 'string') conditions.push(eq(takes.status, options.status))
+  else if (options.status) conditions.push(inArray(takes.status, [...options.status]))
+  const search = options.search?.trim()
+  if (search) conditions.push(ilike(promptOf, likeContaining(search)))
+  if (options.cursor) {
+    const after = decodeCursor(options.cursor)
+    // One row comparison, which the (… created_at desc, id desc) indexes serve directly.
+    conditions.push(sql`(${takes.createdAt}, ${takes.id}) < (${after.createdAt}::timestamptz, ${after.id})`)
+  }
+  const rows = await (await conn(db))
+    .select()
+    .from(takes)
+    .where(and(...conditions))
+    .orderBy(desc(takes.createdAt), desc(takes.id))
+    .limit(limit + 1)
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  return { takes: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
+}
+
+/** False when there was no such take. */
+export async function deleteTake(id: string, db?: Db): Promise<boolean> {
+  const rows = await (await conn(db)).delete(takes).where(eq(takes.id, id)).returning({ id: takes.id })
+  return rows.length > 0
+}
+
+export async function setShare(id: string, enabled: boolean, db?: Db): Promise<Take | null> {
+  return updateTake(id, { shareEnabled: enabled }, db)
+}
+
+/**
+ * Leases up to `limit` unfinished takes (IN_QUEUE or IN_PROGRESS) that nobody holds, or whose
+ * lease ran out, to `owner` for `leaseMs`; oldest first. One statement that skips rows another
+ * claimer has locked, so processes sharing one PostgreSQL database get disjoint sets.
+ */
+export async function claimUnfinishedTakes(owner: string, leaseMs: number, limit: number, db?: Db): Promise<Take[]> {
+  if (limit < 1) return []
+  const database = await conn(db)
+  const claimable = database
+    .select({ id: takes.id })
+    .from(takes)
+    .where(
+      and(
+        inArray(takes.status, [...UNFINISHED_STATUSES]),
+        or(isNull(takes.leaseExpiresAt), lte(takes.leaseExpiresAt, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(takes.createdAt), asc(takes.id))
+    .limit(Math.floor(limit))
+    .for('update', { skipLocked: true })
+  return database
+    .update(takes)
+    .set({ leaseOwner: owner, leaseExpiresAt: nowPlus(leaseMs) })
+    .where(inArray(takes.id, claimable))
+    .returning()
+}
+
+/** Extends `owner`'s leases on `ids` by `leaseMs` from now; the ids it still held (and renewed). */
+export async function renewLease(owner: string, ids: readonly string[], leaseMs: number, db?: Db): Promise<string[]> {
+  if (ids.length === 0) return []
+  const rows = await (await conn(db))
+    .update(takes)
+    .set({ leaseExpiresAt: nowPlus(leaseMs) })
+    .where(and(eq(takes.leaseOwner, owner), inArray(takes.id, [...ids])))
+    .returning({ id: takes.id })
+  return rows.map((row) => row.id)
+}
+
+/** Gives up `owner`'s leases on `ids`, or on all its takes when `ids` is omitted; the ids released. */
+export async function releaseLease(owner: string, ids?: readonly string[], db?: Db): Promise<string[]> {
+  if (ids && ids.length === 0) return []
+  const rows = await (await conn(db))
+    .update(takes)
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(takes.leaseOwner, owner), ids ? inArray(takes.id, [...ids]) : undefined))
+    .returning({ id: takes.id })
+  return rows.map((row) => row.id)
+}

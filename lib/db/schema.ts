@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto'
+import { sql } from 'drizzle-orm'
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import type { TakeError } from '@/lib/fal/describe-error'
+import type { JsonValue, Payload } from '@/lib/schema'
+
+/** fal's queue statuses, as a take's `status` column holds them. */
+export const TAKE_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const
+export type TakeStatus = (typeof TAKE_STATUSES)[number]
+/** Statuses a take can still leave: the server follower watches these. */
+export const UNFINISHED_STATUSES = ['IN_QUEUE', 'IN_PROGRESS'] as const satisfies readonly TakeStatus[]
+
+export interface TakeLogEntry {
+  message: string
+  level: string
+  timestamp: string
+}
+
+/** 128 random bits, base64url: 22 characters, not guessable, safe in a URL. */
+export function newTakeId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+// Millisecond precision, as JS Dates have: a keyset cursor built from a Date then matches the row exactly.
+const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' })
+
+export const takes = pgTable(
+  'takes',
+  {
+    id: text('id').primaryKey().$defaultFn(newTakeId),
+    endpointId: text('endpoint_id').notNull(),
+    input: jsonb('input').$type<Payload>().notNull(),
+    /** fal's request id; null until the submit answers. */
+    falRequestId: text('fal_request_id').unique(),
+    status: text('status', { enum: TAKE_STATUSES }).notNull().default('IN_QUEUE'),
+    queuePosition: integer('queue_position'),
+    logs: jsonb('logs').$type<TakeLogEntry[]>().notNull().default(sql`'[]'::jsonb`),
+    output: jsonb('output').$type<{ [key: string]: JsonValue }>(),
+    error: jsonb('error').$type<TakeError>(),
+    estimateUsd: doublePrecision('estimate_usd'),
+    billedUsd: doublePrecision('billed_usd'),
+    /** Seconds, as fal reports it on completion. */
+    inferenceTime: doublePrecision('inference_time'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+    startedAt: instant('started_at'),
+    completedAt: instant('completed_at'),
+    shareEnabled: boolean('share_enabled').notNull().default(true),
+    /** Which server process follows this take, until `lease_expires_at`. */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: instant('lease_expires_at'),
+  },
+  (t) => [
+    check('takes_status_check', sql`${t.status} in ('IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED')`),
+    // Keyset pagination: newest first, id breaking ties; the same after an equality filter.
+    index('takes_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('takes_endpoint_created_idx').on(t.endpointId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('takes_status_created_idx').on(t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // The follower's claim looks only at unfinished takes.
+    index('takes_unfinished_idx').on(t.createdAt, t.id).where(sql`${t.status} in ('IN_QUEUE', 'IN_PROGRESS')`),
+    // Prompt search (ILIKE '%…%'); pg_trgm is created by the first migration.
+    index('takes_prompt_trgm_idx').using('gin', sql`(${t.input} ->> 'prompt') gin_trgm_ops`),
+  ],
+)
+
+export type Take = typeof takes.$inferSelect
+export type NewTake = typeof takes.$inferInsert

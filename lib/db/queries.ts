@@ -41,6 +41,8 @@ export type TakePatch = Partial<
     | 'inferenceTime'
     | 'startedAt'
     | 'completedAt'
+    | 'videoKey'
+    | 'posterKey'
     | 'shareEnabled'
   >
 >

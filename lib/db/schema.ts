@@ -45,6 +45,9 @@ export const takes = pgTable(
     updatedAt: instant('updated_at').notNull().defaultNow(),
     startedAt: instant('started_at'),
     completedAt: instant('completed_at'),
+    /** The studio's own copy of the output video and its poster frame (keys in `lib/storage`). */
+    videoKey: text('video_key'),
+    posterKey: text('poster_key'),
     shareEnabled: boolean('share_enabled').notNull().default(true),
     /** Which server process follows this take, until `lease_expires_at`. */
     leaseOwner: text('lease_owner'),

@@ -15,6 +15,8 @@ CREATE TABLE "takes" (
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"started_at" timestamp (3) with time zone,
 	"completed_at" timestamp (3) with time zone,
+	"video_key" text,
+	"poster_key" text,
 	"share_enabled" boolean DEFAULT true NOT NULL,
 	"lease_owner" text,
 	"lease_expires_at" timestamp (3) with time zone,

@@ -1,9 +1,12 @@
 import { defineConfig } from '@playwright/test'
 
 const port = Number(process.env.E2E_PORT ?? 3100)
+/** The server's data (database, local backend, kept outputs): fresh for every run. */
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.e2e-data'
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
   globalSetup: './tests/e2e/global-setup.ts',
   fullyParallel: true,
   workers: 2,
@@ -20,12 +23,12 @@ export default defineConfig({
   },
   webServer: {
     // The production server, built by `npm test` before the e2e run.
-    command: 'npm run start',
+    command: `rm -rf ${E2E_DATA_DIR} && npm run start`,
     env: {
       PORT: String(port),
       HOSTNAME: '127.0.0.1',
       TAKES_BACKEND: 'local',
-      TAKES_DATA_DIR: 'test-results/data',
+      TAKES_DATA_DIR: E2E_DATA_DIR,
       TAKES_LOCAL_CONTROL: '1',
       TAKES_LOCAL_RENDER_MS: '1500',
     },

@@ -21,6 +21,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/" className="text-muted hover:text-white">
               Models
             </Link>
+            <Link href="/takes" className="text-muted hover:text-white">
+              History
+            </Link>
             <div className="ml-auto">
               <Suspense>
                 <BackendBadge />

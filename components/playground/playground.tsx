@@ -15,6 +15,8 @@ import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 import { MediaFactsContext } from '@/components/schema-form/media-facts'
 import { RunPanel } from './run-panel'
 import { useTake } from './use-take'
+import { useTakeFromUrl } from './use-take-from-url'
+import { progressOfView } from '@/lib/takes/take-progress'
 
 /** What the playground needs of an endpoint: all of it data. */
 export interface PlaygroundEndpoint {
@@ -30,7 +32,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
   const formElement = useRef<HTMLFormElement>(null)
   const [additionalOpen, setAdditionalOpen] = useState(false)
   const [factsByField, setFactsByField] = useState<Record<string, MediaFacts>>({})
-  const { take, active, run, cancel, cancelError } = useTake(endpoint.id)
+  const { take, active, run, resume, cancel, cancelError } = useTake(endpoint.id)
   const values = useWatch({ control: form.control }) as FormValues
   const payload = payloadFrom(values, compiled.fields)
 
@@ -76,6 +78,15 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
     focusFirst(known.map(({ field }) => field))
   }
 
+  const loadInput = useCallback((input: Payload) => form.reset({ ...compiled.defaults, ...input }), [form, compiled.defaults])
+  const urlNotice = useTakeFromUrl(endpoint.id, {
+    onTake: (view) => {
+      loadInput(view.input)
+      void resume(progressOfView(view))
+    },
+    onRemix: (view) => loadInput(view.input),
+  })
+
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.repeat) return
@@ -115,6 +126,11 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
           className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(360px,460px)]"
         >
           <section aria-label="Input" className="min-w-0">
+            {urlNotice && (
+              <p role="alert" className="mb-4 rounded border border-amber-500/40 bg-amber-500/10 p-3 text-sm">
+                {urlNotice}
+              </p>
+            )}
             <div className="mb-4 flex flex-wrap gap-2">
               <Button onClick={() => form.reset({ ...compiled.defaults, ...endpoint.example })}>Load example</Button>
               <Button variant="ghost" onClick={() => form.reset(compiled.defaults)}>

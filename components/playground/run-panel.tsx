@@ -7,6 +7,7 @@ import { TakeStatus } from '@/components/takes/take-status'
 import { TakeLogs } from '@/components/takes/take-logs'
 import { TakeResult, type InputMedia } from '@/components/takes/take-result'
 import { CodeExport } from './code-export'
+import { TakeLinks } from './take-links'
 import { EstimatePanel } from './estimate-panel'
 
 interface RunPanelProps {
@@ -43,6 +44,7 @@ export function RunPanel(props: RunPanelProps) {
       {take?.phase === 'completed' && take.output && (
         <section aria-label="Result" className="rounded-lg border border-line bg-panel p-4">
           <TakeResult output={take.output} inputs={props.resultInputs} onUseSeed={props.onUseSeed} />
+          {take.takeId && <TakeLinks takeId={take.takeId} />}
         </section>
       )}
       {take && take.phase !== 'submitting' && <TakeLogs logs={take.logs} />}

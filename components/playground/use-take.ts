@@ -4,6 +4,16 @@ import type { Payload } from '@/lib/schema'
 import type { TakeProgress } from '@/lib/takes/take-progress'
 import { TERMINAL_PHASES } from '@/lib/takes/take-progress'
 
+/** Puts the take in the page's address, so a reload (or the back button) comes back to it. */
+function showTakeInUrl(takeId: string | undefined) {
+  if (!takeId) return
+  const url = new URL(window.location.href)
+  if (url.searchParams.get('take') === takeId) return
+  url.searchParams.delete('remix')
+  url.searchParams.set('take', takeId)
+  window.history.replaceState(window.history.state, '', url)
+}
+
 /** The fal client and the take runner, loaded on the first Run: the playground page stays light. */
 async function loadRunner() {
   const [{ browserFalClient }, runner] = await Promise.all([import('@/lib/fal/browser-client'), import('@/lib/takes/run-take')])
@@ -32,19 +42,28 @@ export function useTake(endpointId: string) {
     return runner.current
   }, [])
 
-  const run = useCallback(
-    async (input: Payload): Promise<TakeProgress | null> => {
+  const onProgress = useCallback((progress: TakeProgress) => {
+    showTakeInUrl(progress.takeId)
+    setTake(progress)
+  }, [])
+
+  /** Follows `start` to its end: submits it when its phase is `submitting`, else follows the recorded take again without resubmitting. */
+  const follow = useCallback(
+    async (start: TakeProgress): Promise<TakeProgress | null> => {
       if (inFlight.current) return null
       inFlight.current = true
       following.current?.abort()
       const controller = new AbortController()
       following.current = controller
-      const start: TakeProgress = { phase: 'submitting', endpointId, input, logs: [], submittedAt: Date.now() }
       setCancelError(null)
       setTake(start)
+      if (TERMINAL_PHASES.has(start.phase)) {
+        inFlight.current = false
+        return start
+      }
       try {
         const { client, runTake } = await getRunner()
-        return await runTake({ client, start, signal: controller.signal, onProgress: setTake })
+        return await runTake({ client, start, signal: controller.signal, onProgress })
       } catch {
         const failed: TakeProgress = {
           ...start,
@@ -58,7 +77,12 @@ export function useTake(endpointId: string) {
         inFlight.current = false
       }
     },
-    [endpointId, getRunner],
+    [getRunner, onProgress],
+  )
+
+  const run = useCallback(
+    (input: Payload) => follow({ phase: 'submitting', endpointId, input, logs: [], submittedAt: Date.now() }),
+    [endpointId, follow],
   )
 
   const cancel = useCallback(async () => {
@@ -68,5 +92,5 @@ export function useTake(endpointId: string) {
     setCancelError(error ? error.message : null)
   }, [take, getRunner])
 
-  return { take, active, run, cancel, cancelError }
+  return { take, active, run, resume: follow, cancel, cancelError }
 }

@@ -242,3 +242,17 @@ export async function releaseLease(owner: string, ids?: readonly string[], db?: 
     .returning({ id: takes.id })
   return rows.map((row) => row.id)
 }
+
+/**
+ * Applies `patch` only while the take is unfinished (IN_QUEUE or IN_PROGRESS), and drops its
+ * lease: the one write that ends a take. The follower and a webhook may both try; null for the
+ * one that comes second (or when there is no such take).
+ */
+export async function finishTake(id: string, patch: TakePatch, db?: Db): Promise<Take | null> {
+  const [take] = await (await conn(db))
+    .update(takes)
+    .set({ ...patch, leaseOwner: null, leaseExpiresAt: null, updatedAt: sql`now()` })
+    .where(and(eq(takes.id, id), inArray(takes.status, [...UNFINISHED_STATUSES])))
+    .returning()
+  return take ?? null
+}

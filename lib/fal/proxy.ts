@@ -3,12 +3,16 @@ import { createRouteHandler } from '@fal-ai/server-proxy/nextjs'
 import type { NextRequest } from 'next/server'
 import type { Catalog } from '@/lib/endpoints'
 import { ORIGIN_HEADER } from '@/lib/local-fal/http'
-import { compileSchema } from '@/lib/schema'
+import { compileSchema, type Payload } from '@/lib/schema'
+import type { Take } from '@/lib/db/queries'
+import { abandonSubmit, confirmSubmit, recordSubmit } from '@/lib/takes/record-take'
 import { backendMode, falAuthorization, localBackendBase, type BackendMode } from './backend'
 import { jsonResponse, validationDetails, validationErrorResponse } from './errors'
 import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from './targets'
 
 const TARGET_HEADER = 'x-fal-target-url'
+/** Where fal (or the local backend) posts a take's end, when the studio has a public address. */
+export const WEBHOOK_ROUTE = '/api/fal/webhook'
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 
 const METHOD_OF: Record<FalTarget['kind'], string> = {
@@ -32,11 +36,26 @@ function refuse(status: number, detail: string) {
   return jsonResponse({ detail }, { status })
 }
 
-/** Where a fal URL is sent: fal itself, or the same path on the local backend. */
-function forwardUrl(mode: BackendMode, target: FalTarget, localBase: string): string {
-  if (mode === 'fal') return `https://${target.host}${target.path}${target.search}`
-  const prefix = target.host === QUEUE_HOST ? '/queue' : '/rest'
-  return `${localBase}${prefix}${target.path}${target.search}`
+/** Where a fal URL is sent: fal itself, or the same path on the local backend; submits carry the webhook. */
+function forwardUrl(mode: BackendMode, target: FalTarget, localBase: string, publicUrl: string | undefined): string {
+  const base = mode === 'fal' ? `https://${target.host}` : `${localBase}${target.host === QUEUE_HOST ? '/queue' : '/rest'}`
+  const url = new URL(`${base}${target.path}${target.search}`)
+  if (target.kind === 'submit' && publicUrl) url.searchParams.set('fal_webhook', new URL(WEBHOOK_ROUTE, publicUrl).toString())
+  return url.toString()
+}
+
+const CONFIRM_ATTEMPTS = 4
+
+/** Stores fal's request id on the take; retried, because a take fal accepted must stay followable. */
+async function confirmWithRetry(...args: Parameters<typeof confirmSubmit>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await confirmSubmit(...args)
+    } catch (error) {
+      if (attempt >= CONFIRM_ATTEMPTS) throw error
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+    }
+  }
 }
 
 /**
@@ -49,7 +68,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
   const mode = backendMode(env)
   const localBase = localBackendBase(env)
   const appIds = new Set(catalog.endpoints.map((endpoint) => appIdOf(endpoint.id)))
-  const validators = new Map(catalog.endpoints.map((endpoint) => [endpoint.id, compileSchema(endpoint.input).validator]))
+  const compiled = new Map(catalog.endpoints.map((endpoint) => [endpoint.id, { endpoint, ...compileSchema(endpoint.input) }]))
   const localPath = new URL(localBase).pathname.replace(/^\//, '')
   const forward = createRouteHandler({
     allowedUrlPatterns:
@@ -82,17 +101,25 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (body.length > MAX_BODY_BYTES) return refuse(413, 'Request body too large')
     }
 
+    let submit: { take: Take } | undefined
     if (target.kind === 'submit') {
-      const validator = validators.get(target.endpointId)
-      if (!validator) return refuse(403, 'Endpoint is not in the studio’s catalog')
+      const entry = compiled.get(target.endpointId)
+      if (!entry) return refuse(403, 'Endpoint is not in the studio’s catalog')
       let input: unknown
       try {
         input = JSON.parse(body ?? '')
       } catch {
         return validationErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
       }
-      const parsed = validator.safeParse(input)
+      const parsed = entry.validator.safeParse(input)
       if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
+      try {
+        // The input as sent (not as parsed), so a remix reproduces it exactly.
+        submit = { take: await recordSubmit(entry.endpoint, entry.defaults, input as Payload) }
+      } catch (error) {
+        console.error('[takes] could not record a take:', error instanceof Error ? error.message : error)
+        return refuse(503, 'The studio could not record this take, so it was not submitted. Try again in a moment.')
+      }
     }
 
     const headers = new Headers()
@@ -101,11 +128,30 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (name.startsWith('x-fal-') && name !== TARGET_HEADER && name !== ORIGIN_HEADER) headers.set(name, value)
       if (name === 'user-agent' || name === 'content-type' || name === 'accept') headers.set(name, value)
     })
-    headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase))
+    headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase, env.TAKES_PUBLIC_URL))
     if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_PUBLIC_URL ?? requestOrigin(request))
     const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
     const handler = forward[request.method.toUpperCase() as 'GET' | 'POST' | 'PUT']
-    return handler(forwarded as NextRequest)
+    // A forward that throws leaves the take recorded: fal may have accepted it, and the follower
+    // ends it as lost once its submit lease lapses rather than forgetting a paid take.
+    const response = await handler(forwarded as NextRequest)
+    return submit ? answerSubmit(submit.take, response) : response
+  }
+
+  /** Links fal's answer to the recorded take, and tells the browser the take's id. */
+  async function answerSubmit(take: Take, response: Response): Promise<Response> {
+    if (!response.ok) {
+      await abandonSubmit(take).catch(() => {})
+      return response
+    }
+    const queued = (await response.json()) as { request_id?: unknown; queue_position?: unknown }
+    if (typeof queued.request_id !== 'string') {
+      console.error(`[takes] fal's submit answer for take ${take.id} had no request id`)
+      return jsonResponse({ ...queued, take_id: take.id }, { status: response.status })
+    }
+    const position = typeof queued.queue_position === 'number' ? queued.queue_position : undefined
+    await confirmWithRetry(take, queued.request_id, position)
+    return jsonResponse({ ...queued, take_id: take.id }, { status: response.status, headers: { 'x-fal-request-id': queued.request_id } })
   }
 
   return { GET: handle, POST: handle, PUT: handle, mode }

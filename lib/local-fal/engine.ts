@@ -14,6 +14,8 @@ import { MediaFetchError, resolveMedia } from './media-inputs'
 import { renderVideo } from './render'
 import { RequestStore } from './request-store'
 import type { LocalRequest, LogEntry, RequestFailure } from './types'
+import { deliverWebhook, webhookBodyOf } from './webhook-delivery'
+import { loadWebhookSigner, type WebhookSigner } from './webhook-signer'
 
 const QUEUE_BASE = 'https://queue.fal.run'
 const PROGRESS_STEPS = 8
@@ -45,6 +47,7 @@ export class LocalFalEngine {
   private readonly running = new Set<string>()
   private sequence = 0
   private readonly compiled = new Map<string, ReturnType<typeof compileSchema>>()
+  private signer?: Promise<WebhookSigner>
 
   constructor(
     readonly config: LocalFalConfig,
@@ -76,6 +79,15 @@ export class LocalFalEngine {
       this.compiled.set(endpoint.id, compiled)
     }
     return compiled
+  }
+
+  /** The key webhooks are signed with: created on first use, kept in the data dir across restarts. */
+  webhookSigner(): Promise<WebhookSigner> {
+    this.signer ??= loadWebhookSigner(this.config.dataDir).catch((error: unknown) => {
+      this.signer = undefined
+      throw error
+    })
+    return this.signer
   }
 
   get(id: string): LocalRequest | undefined {
@@ -272,6 +284,20 @@ export class LocalFalEngine {
     if (end.failure) this.log(request, end.failure.kind === 'request' ? end.failure.detail : 'Validation error', 'ERROR')
     void this.store.save(request)
     this.emit(request)
+    if (request.webhookUrl) void this.sendWebhook(request, request.webhookUrl)
+  }
+
+  /** POSTs the signed webhook fal would send, in the background, with retries; it never throws. */
+  private async sendWebhook(request: LocalRequest, url: string) {
+    const body = webhookBodyOf(request)
+    try {
+      const report = await deliverWebhook({ url, requestId: request.id, body, signer: await this.webhookSigner() })
+      if (!report.delivered) {
+        console.warn(`local-fal: webhook for ${request.id} not delivered after ${report.attempts} attempts (${report.status ?? report.error})`)
+      }
+    } catch (error) {
+      console.warn(`local-fal: webhook for ${request.id} not sent: ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
 }
 

@@ -30,6 +30,8 @@ export interface Counters {
   statusCalls: number
   streamCalls: number
   resultCalls: number
+  /** Result fetches per request id, so a test can prove each result was served exactly once. */
+  resultsByRequest: Record<string, number>
   cancelCalls: number
   uploads: number
   /** Calls per value of the `x-fal-takes-test-tag` header, so concurrent tests count only their own calls. */
@@ -39,5 +41,5 @@ export interface Counters {
 }
 
 export function emptyCounters(): Counters {
-  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, cancelCalls: 0, uploads: 0, tagged: {}, submitsByTag: {} }
+  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, resultsByRequest: {}, cancelCalls: 0, uploads: 0, tagged: {}, submitsByTag: {} }
 }

@@ -4,6 +4,8 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path'
 import { Readable } from 'node:stream'
 
+import { byteRangeResponse } from '@/lib/http/byte-range'
+
 /** Where the local backend keeps uploaded inputs and rendered outputs. */
 export const FILES_ROUTE = '/api/local-fal/files'
 
@@ -104,30 +106,16 @@ export class FileStore {
     const data = meta && (await this.localPath(id))
     if (!meta || !data) return new Response('Not found', { status: 404 })
     const { size } = await stat(data)
-    const headers = new Headers({
-      'content-type': meta.contentType,
-      'accept-ranges': 'bytes',
-      'cache-control': 'public, max-age=31536000, immutable',
-      'content-disposition': `inline; filename="${meta.fileName}"`,
+    return byteRangeResponse({
+      size,
+      rangeHeader,
+      headers: {
+        'content-type': meta.contentType,
+        'cache-control': 'public, max-age=31536000, immutable',
+        'content-disposition': `inline; filename="${meta.fileName}"`,
+      },
+      open: (range) => Readable.toWeb(createReadStream(data, range ?? {})) as ReadableStream<Uint8Array>,
     })
-    const range = rangeHeader ? /^bytes=(\d*)-(\d*)$/.exec(rangeHeader.trim()) : null
-    if (rangeHeader && range) {
-      const suffix = range[1] === '' && range[2] !== ''
-      let start = suffix ? Math.max(0, size - Number(range[2])) : Number(range[1])
-      let end = suffix || range[2] === '' ? size - 1 : Math.min(Number(range[2]), size - 1)
-      if (Number.isNaN(start) || start >= size || end < start) {
-        headers.set('content-range', `bytes */${size}`)
-        return new Response(null, { status: 416, headers })
-      }
-      start = Math.max(0, start)
-      end = Math.max(start, end)
-      headers.set('content-range', `bytes ${start}-${end}/${size}`)
-      headers.set('content-length', String(end - start + 1))
-      const body = Readable.toWeb(createReadStream(data, { start, end })) as ReadableStream<Uint8Array>
-      return new Response(body, { status: 206, headers })
-    }
-    headers.set('content-length', String(size))
-    return new Response(Readable.toWeb(createReadStream(data)) as ReadableStream<Uint8Array>, { status: 200, headers })
   }
 }
 

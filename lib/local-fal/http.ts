@@ -22,6 +22,8 @@ export interface ControlBody {
 }
 
 const UPLOAD_ROUTE = `${FILES_ROUTE}/upload`
+/** The public keys webhooks are signed with, as fal publishes its own (`/api/local-fal/.well-known/jwks.json`). */
+export const JWKS_PATH = '/.well-known/jwks.json'
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms))
@@ -72,6 +74,10 @@ export async function handleLocalFal(engine: LocalFalEngine, request: Request): 
     const id = path.slice('/files/'.length).split('/')[0] ?? ''
     const response = await engine.files.serve(id, request.headers.get('range'))
     return method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response
+  }
+  if (path === JWKS_PATH) {
+    if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+    return jsonResponse((await engine.webhookSigner()).jwks(), { headers: { 'cache-control': 'public, max-age=300' } })
   }
   if (path === '/_control' && engine.config.controlEnabled) return handleControl(engine, request, method)
   return notFound()
@@ -137,6 +143,7 @@ async function handleQueue(
     case 'result':
       if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
       engine.counters.resultCalls += 1
+      engine.counters.resultsByRequest[found.id] = (engine.counters.resultsByRequest[found.id] ?? 0) + 1
       return resultOf(found)
     case 'cancel': {
       if (method !== 'PUT') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })

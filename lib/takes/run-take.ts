@@ -1,10 +1,16 @@
 import type { FalClient, QueueStatus } from '@fal-ai/client'
 import type { TakeProgress } from './take-progress'
+import { progressOfView } from './take-progress'
+import { fetchTake, TakeApiError } from './take-api'
+import { FINISHED_STATUSES, type TakeView } from './take-view'
 import { describeFalError, isTransientFalError, type TakeError } from '@/lib/fal/describe-error'
 
 export interface RunTakeOptions {
   client: FalClient
-  /** The take as the page already shows it (phase `submitting`). */
+  /**
+   * The take as the page already shows it: phase `submitting` for a new take, or a recorded take
+   * to follow again (after a reload), which is never submitted again.
+   */
   start: TakeProgress
   onProgress: (progress: TakeProgress) => void
   /** Stops following (e.g. the page goes away); it does not cancel the take. */
@@ -46,14 +52,15 @@ export async function runTake({ client, start, onProgress, signal, pollIntervalM
     else update({ logs, queuePosition: undefined, inferenceTime: status.metrics?.inference_time ?? undefined })
   }
 
-  /** Calls `call` until it answers, waiting out transient failures (network, 429, 502–504). */
+  /** Calls `call` until it answers, waiting out transient failures (network, 429, 502–504 from fal or the studio). */
   const patiently = async <T>(call: () => Promise<T>): Promise<T> => {
     const deadline = Date.now() + FOLLOW_PATIENCE_MS
     for (let attempt = 1; ; attempt++) {
       try {
         return await call()
       } catch (error) {
-        if (signal?.aborted || !isTransientFalError(error) || Date.now() > deadline) throw error
+        const transient = isTransientFalError(error) || (error instanceof TakeApiError && error.status >= 500)
+        if (signal?.aborted || !transient || Date.now() > deadline) throw error
         await sleep(Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt))
       }
     }
@@ -91,19 +98,34 @@ export async function runTake({ client, start, onProgress, signal, pollIntervalM
     return state
   }
 
-  let requestId: string
-  try {
-    const queued = await client.queue.submit(endpointId, { input })
-    requestId = queued.request_id
-    update({ phase: 'queued', requestId, queuePosition: queued.queue_position })
-  } catch (error) {
-    return fail(error)
+  /** The take as the server recorded its end (output copy, billed amount, error); the server fetched the result. */
+  const finished = async (takeId: string): Promise<TakeView> => {
+    for (;;) {
+      const view = await patiently(() => fetchTake(takeId, { wait: true, signal }))
+      if (!view) throw new Error('The studio no longer has this take.')
+      if (FINISHED_STATUSES.has(view.status) || signal?.aborted) return view
+    }
   }
+
+  let { requestId, takeId } = start
+  if (start.phase === 'submitting') {
+    try {
+      const queued = await client.queue.submit(endpointId, { input })
+      requestId = queued.request_id
+      takeId = (queued as { take_id?: string }).take_id
+      update({ phase: 'queued', requestId, takeId, queuePosition: queued.queue_position })
+    } catch (error) {
+      return fail(error)
+    }
+  }
+  if (!takeId) return fail(new Error('The studio did not record this take.'), requestId)
   try {
-    await follow(requestId)
+    if (requestId) await follow(requestId)
     if (signal?.aborted) return state
-    const result = await patiently(() => client.queue.result(endpointId, { requestId, abortSignal: signal }))
-    update({ phase: 'completed', output: result.data as TakeProgress['output'], finishedAt: Date.now() })
+    const view = await finished(takeId)
+    if (signal?.aborted) return state
+    const ended = progressOfView(view)
+    update({ ...ended, logs: ended.logs.length >= state.logs.length ? ended.logs : state.logs, following: state.following })
     return state
   } catch (error) {
     return fail(error, requestId)

@@ -1,0 +1,14 @@
+import type { TakeView } from '@/lib/takes/take-view'
+import { TakeCard } from './take-card'
+
+export function HistoryGrid({ takes, origin, now }: { takes: TakeView[]; origin: string; now: number }) {
+  return (
+    <ul aria-label="Takes" className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
+      {takes.map((take) => (
+        <li key={take.id}>
+          <TakeCard take={take} origin={origin} now={now} />
+        </li>
+      ))}
+    </ul>
+  )
+}

@@ -1,0 +1,66 @@
+import type { TakeView } from '@/lib/takes/take-view'
+import { StatusBadge } from '@/components/takes/status-badge'
+import { absoluteTime, relativeTime, usdOrDash } from '@/components/takes/display-format'
+import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
+import { absoluteUrl } from '@/components/share/public-url'
+import { playgroundTakePath, sharePath } from '@/components/share/share-path'
+import { PreviewLink } from './preview-link'
+import { TakeCardActions } from './take-card-actions'
+
+interface TakeCardProps {
+  take: TakeView
+  /** The studio's public origin, for the share link. */
+  origin: string
+  /** Epoch milliseconds the page was rendered at: "5 minutes ago" is relative to it. */
+  now: number
+}
+
+/** One take in the history grid. Everything the user typed is rendered as text. */
+export function TakeCard({ take, origin, now }: TakeCardProps) {
+  const prompt = promptOf(take.input)
+  const href = take.shareEnabled ? sharePath(take.id) : playgroundTakePath(take.endpointId, take.id)
+  return (
+    <article data-testid="take-card" data-take-id={take.id} className="flex h-full flex-col overflow-hidden rounded-lg border border-line bg-panel">
+      <PreviewLink href={href} posterUrl={take.posterUrl} videoUrl={take.videoUrl} overlay={<StatusBadge status={take.status} />}>
+        <div className="space-y-1 px-3 pt-3">
+          <p className="truncate text-xs text-muted" data-testid="take-endpoint">
+            {endpointTitleOf(take.endpointId)}
+          </p>
+          <p className="line-clamp-2 min-h-10 text-sm break-words group-hover:text-white" data-testid="take-prompt" title={prompt ?? undefined}>
+            {prompt ?? <span className="italic text-muted">No prompt</span>}
+          </p>
+        </div>
+      </PreviewLink>
+      <div className="mt-auto space-y-2 p-3">
+        <dl className="flex flex-wrap items-baseline gap-x-4 gap-y-1 text-xs">
+          <div className="flex gap-1">
+            <dt className="text-muted">Estimate</dt>
+            <dd className="font-mono" data-testid="take-estimate">
+              {usdOrDash(take.estimateUsd)}
+            </dd>
+          </div>
+          <div className="flex gap-1">
+            <dt className="text-muted">Billed</dt>
+            <dd className="font-mono" data-testid="take-billed">
+              {usdOrDash(take.billedUsd)}
+            </dd>
+          </div>
+          <div className="ml-auto text-muted">
+            <dt className="sr-only">Created</dt>
+            <dd>
+              <time dateTime={take.createdAt} title={absoluteTime(take.createdAt)}>
+                {relativeTime(take.createdAt, now)}
+              </time>
+            </dd>
+          </div>
+        </dl>
+        {!take.shareEnabled && (
+          <p className="text-xs text-amber-300" data-testid="link-revoked">
+            Link revoked
+          </p>
+        )}
+        <TakeCardActions id={take.id} shareUrl={absoluteUrl(origin, sharePath(take.id))} shareEnabled={take.shareEnabled} />
+      </div>
+    </article>
+  )
+}

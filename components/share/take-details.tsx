@@ -1,0 +1,48 @@
+import type { ReactNode } from 'react'
+import type { TakeView } from '@/lib/takes/take-view'
+import { formatSeconds } from '@/components/takes/format'
+import { absoluteTime, usdOrDash } from '@/components/takes/display-format'
+
+function seconds(from: string | null, to: string | null): string {
+  return from && to ? formatSeconds(Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000)) : '—'
+}
+
+function Facts({ title, rows }: { title: string; rows: [string, ReactNode][] }) {
+  return (
+    <section aria-label={title} className="rounded-lg border border-line bg-panel p-4">
+      <h2 className="text-sm font-medium">{title}</h2>
+      <dl className="mt-2 grid grid-cols-2 gap-x-3 gap-y-2 text-sm">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt className="text-xs text-muted">{label}</dt>
+            <dd className="font-mono">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  )
+}
+
+/** What the take cost (estimated before, billed after) and how long it took. */
+export function TakeDetails({ take }: { take: TakeView }) {
+  return (
+    <>
+      <Facts
+        title="Cost"
+        rows={[
+          ['Estimated', <span key="estimate" data-testid="share-estimate">{usdOrDash(take.estimateUsd)}</span>],
+          ['Billed', <span key="billed" data-testid="share-billed">{usdOrDash(take.billedUsd)}</span>],
+        ]}
+      />
+      <Facts
+        title="Timing"
+        rows={[
+          ['Created', <time key="created" dateTime={take.createdAt}>{absoluteTime(take.createdAt)}</time>],
+          ['Queued for', seconds(take.createdAt, take.startedAt)],
+          ['Inference', take.inferenceTime === null ? '—' : formatSeconds(take.inferenceTime)],
+          ['Total', seconds(take.createdAt, take.completedAt)],
+        ]}
+      />
+    </>
+  )
+}

@@ -1,0 +1,23 @@
+import 'server-only'
+import { createFalClient, type FalClient } from '@fal-ai/client'
+import { backendMode, falAuthorization, localBackendBase } from './backend'
+import { QUEUE_HOST } from './targets'
+
+/**
+ * The server's own fal client, for following takes: the real key against fal, or the same calls
+ * rewritten to this studio's local backend.
+ */
+export function serverFalClient(env: NodeJS.ProcessEnv = process.env): FalClient {
+  if (backendMode(env) === 'fal') {
+    const key = falAuthorization(env)?.replace(/^Key /, '')
+    return createFalClient({ credentials: key })
+  }
+  const local = localBackendBase(env)
+  return createFalClient({
+    credentials: 'local-simulator',
+    requestMiddleware: async (request) => {
+      const url = new URL(request.url)
+      return url.host === QUEUE_HOST ? { ...request, url: `${local}/queue${url.pathname}${url.search}` } : request
+    },
+  })
+}

@@ -1,0 +1,255 @@
+import 'server-only'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
+
+import { runFfmpeg } from '@/lib/local-fal/media-tools'
+import type { JsonValue } from '@/lib/schema'
+import { outputStore } from './index'
+import { assertValidKey, type OutputStore } from './store'
+
+/** Outputs larger than this are refused (LTX-2 clips are tens of megabytes). */
+export const MAX_OUTPUT_BYTES = 2 * 1024 ** 3
+/** The whole download must finish within this… */
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000
+/** …and never stall for longer than this. */
+const IDLE_TIMEOUT_MS = 60_000
+const POSTER_TIMEOUT_MS = 60_000
+/** The poster frame's greatest width; smaller videos keep their own size. */
+export const POSTER_MAX_WIDTH = 640
+
+export interface KeepOutputOptions {
+  /** Where to keep it; `outputStore()` by default. */
+  store?: OutputStore
+  maxBytes?: number
+  timeoutMs?: number
+  idleTimeoutMs?: number
+}
+
+export interface KeptOutput {
+  videoKey: string | null
+  posterKey: string | null
+}
+
+/** Keeping a take's output failed in a way worth retrying later (download refused, cut short, too slow…). */
+export class KeepOutputError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'KeepOutputError'
+  }
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/webm': 'webm',
+  'video/x-matroska': 'mkv',
+}
+const TYPES: Record<string, string> = Object.fromEntries(Object.entries(EXTENSIONS).map(([type, ext]) => [ext, type]))
+
+// Only plain containers: a playlist (HLS, concat…) could make ffmpeg open other files or URLs.
+const DEMUXERS = 'mov,matroska,webm'
+
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function mediaType(value: string | null | undefined): string | undefined {
+  const type = value?.split(';')[0]?.trim().toLowerCase()
+  return type && EXTENSIONS[type] ? type : undefined
+}
+
+/** The video's content type: fal's word for it, else the server's or data URI's, else its file name's, else MP4. */
+function videoType(declared: JsonValue | undefined, served: string | null | undefined, fileName: JsonValue | undefined): string {
+  const fromName = typeof fileName === 'string' ? TYPES[path.extname(fileName).slice(1).toLowerCase()] : undefined
+  return mediaType(typeof declared === 'string' ? declared : undefined) ?? mediaType(served) ?? fromName ?? 'video/mp4'
+}
+
+function describeUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname.length > 60 ? `${url.pathname.slice(0, 60)}…` : url.pathname}`
+}
+
+function seconds(ms: number): string {
+  return `${ms < 1000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Streams `url` into `file`; returns the served content type. */
+async function download(url: URL, file: string, limits: Required<Pick<KeepOutputOptions, 'maxBytes' | 'timeoutMs' | 'idleTimeoutMs'>>) {
+  const where = describeUrl(url)
+  const controller = new AbortController()
+  const fail = (message: string) => controller.abort(new KeepOutputError(`Downloading ${where} ${message}`))
+  const deadline = setTimeout(() => fail(`took longer than ${seconds(limits.timeoutMs)}`), limits.timeoutMs)
+  let idle: NodeJS.Timeout | undefined
+  const stillAlive = () => {
+    clearTimeout(idle)
+    idle = setTimeout(() => fail(`stalled for ${seconds(limits.idleTimeoutMs)}`), limits.idleTimeoutMs)
+  }
+  try {
+    stillAlive()
+    const response = await fetch(url, { signal: controller.signal, redirect: 'follow' })
+    if (!response.ok || !response.body) {
+      await response.body?.cancel().catch(() => {})
+      throw new KeepOutputError(`Downloading ${where} failed: HTTP ${response.status}`)
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN)
+    if (declared > limits.maxBytes) {
+      await response.body.cancel().catch(() => {})
+      throw new KeepOutputError(`Downloading ${where} refused: ${declared} bytes is over the ${limits.maxBytes}-byte limit`)
+    }
+    let received = 0
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.byteLength
+        if (received > limits.maxBytes) {
+          callback(new KeepOutputError(`Downloading ${where} stopped: more than the ${limits.maxBytes}-byte limit`))
+          return
+        }
+        stillAlive()
+        callback(null, chunk)
+      },
+    })
+    await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), count, createWriteStream(file), {
+      signal: controller.signal,
+    })
+    if (received === 0) throw new KeepOutputError(`Downloading ${where} gave an empty file`)
+    return response.headers.get('content-type')
+  } catch (error) {
+    const cause: unknown = controller.signal.aborted ? controller.signal.reason : error
+    if (cause instanceof KeepOutputError) throw cause
+    throw new KeepOutputError(`Downloading ${where} failed: ${reason(cause)}`, { cause })
+  } finally {
+    clearTimeout(deadline)
+    clearTimeout(idle)
+  }
+}
+
+/** Decodes a `data:` URI into `file`; returns its media type. */
+async function decodeDataUri(uri: string, file: string, maxBytes: number): Promise<string | undefined> {
+  const comma = uri.indexOf(',')
+  if (!uri.startsWith('data:') || comma < 0) throw new KeepOutputError('The output video is a malformed data: URI')
+  const params = uri.slice('data:'.length, comma).split(';')
+  const payload = uri.slice(comma + 1)
+  const base64 = params.at(-1)?.trim().toLowerCase() === 'base64'
+  if ((base64 ? Math.floor((payload.length * 3) / 4) : payload.length) > maxBytes) {
+    throw new KeepOutputError(`The output video's data: URI is over the ${maxBytes}-byte limit`)
+  }
+  let bytes: Buffer
+  try {
+    bytes = base64 ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'latin1')
+  } catch (error) {
+    throw new KeepOutputError(`The output video's data: URI cannot be decoded: ${reason(error)}`, { cause: error })
+  }
+  if (bytes.byteLength === 0) throw new KeepOutputError("The output video's data: URI is empty")
+  await writeFile(file, bytes)
+  return params[0]?.includes('/') ? params[0] : undefined
+}
+
+const MP4_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot'])
+
+/** Whether `file` starts like an MP4/QuickTime or Matroska/WebM file (not, say, an HTML error page). */
+async function looksLikeVideo(file: string): Promise<boolean> {
+  const handle = await open(file, 'r')
+  try {
+    const head = Buffer.alloc(12)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    if (bytesRead >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return true
+    return bytesRead >= 8 && MP4_BOXES.has(head.toString('latin1', 4, 8))
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The first frame as a JPEG, no wider than POSTER_MAX_WIDTH. */
+async function extractPoster(video: string, poster: string): Promise<void> {
+  await runFfmpeg(
+    [
+      '-y',
+      '-protocol_whitelist', 'file',
+      '-format_whitelist', DEMUXERS,
+      '-i', video,
+      '-frames:v', '1',
+      '-vf', `scale='min(${POSTER_MAX_WIDTH},iw)':-2`,
+      '-q:v', '4',
+      poster,
+    ],
+    { signal: AbortSignal.timeout(POSTER_TIMEOUT_MS) },
+  )
+}
+
+/**
+ * Copies a take's output video (fal's `output.video.url`: http(s) or a data: URI) into the output
+ * store as `<takeId>/video.<ext>`, with its first frame as `<takeId>/poster.jpg`. Returns nulls when
+ * the output has no video. Throws a KeepOutputError when the video cannot be fetched (the caller
+ * retries); a poster that cannot be made is left out (posterKey null) rather than losing the copy.
+ * Calling it again for the same take writes the same keys.
+ */
+export async function keepTakeOutput(
+  takeId: string,
+  output: { [key: string]: JsonValue },
+  options: KeepOutputOptions = {},
+): Promise<KeptOutput> {
+  const video = output.video
+  if (!isObject(video) || typeof video.url !== 'string' || video.url === '') return { videoKey: null, posterKey: null }
+  assertValidKey(`${takeId}/poster.jpg`)
+  const limits = {
+    maxBytes: options.maxBytes ?? MAX_OUTPUT_BYTES,
+    timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
+    idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+  }
+  const store = options.store ?? outputStore()
+
+  const work = await mkdtemp(path.join(os.tmpdir(), 'takes-keep-'))
+  try {
+    const videoFile = path.join(work, 'video')
+    let servedType: string | null | undefined
+    if (video.url.startsWith('data:')) {
+      servedType = await decodeDataUri(video.url, videoFile, limits.maxBytes)
+    } else {
+      let url: URL
+      try {
+        url = new URL(video.url)
+      } catch {
+        throw new KeepOutputError('The output video URL is not a URL')
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new KeepOutputError(`The output video URL's scheme ${url.protocol} is not http(s)`)
+      servedType = await download(url, videoFile, limits)
+    }
+
+    if (!(await looksLikeVideo(videoFile))) {
+      throw new KeepOutputError(`The output video of take ${takeId} is not an MP4 or WebM file`)
+    }
+
+    const contentType = videoType(video.content_type, servedType, video.file_name)
+    const videoKey = `${takeId}/video.${EXTENSIONS[contentType] ?? 'mp4'}`
+    const posterFile = path.join(work, 'poster.jpg')
+    let posterMade = true
+    try {
+      await extractPoster(videoFile, posterFile)
+    } catch (error) {
+      posterMade = false
+      console.warn(`[storage] no poster for take ${takeId}: ${reason(error)}`)
+    }
+
+    await store.put(videoKey, videoFile, contentType)
+    if (!posterMade) return { videoKey, posterKey: null }
+    const posterKey = `${takeId}/poster.jpg`
+    await store.put(posterKey, posterFile, 'image/jpeg')
+    return { videoKey, posterKey }
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+/** Deletes everything kept for a take (its video and poster). */
+export async function deleteTakeOutput(takeId: string, store: OutputStore = outputStore()): Promise<void> {
+  assertValidKey(`${takeId}/video.mp4`)
+  await store.deletePrefix(`${takeId}/`)
+}

@@ -249,15 +249,20 @@ async function runPglite(): Promise<boolean> {
   return bench(`PGlite (${dir})`, { kind: 'pglite', dataDir: path.join(dir, 'db') })
 }
 
-async function runPostgres(): Promise<boolean> {
+/** Checks PostgreSQL answers (before spending minutes on PGlite) and readies it; false if not. */
+async function preparePostgres(): Promise<boolean> {
   try {
     // Once, in public, for every schema to see (the migration would make it in the new schema).
     await onPostgres('create extension if not exists pg_trgm schema public')
+    return true
   } catch (error) {
-    console.error(`\nPostgreSQL unreachable at ${shown(PG_URL)}: ${error instanceof Error ? error.message : String(error)}`)
+    console.error(`PostgreSQL unreachable at ${shown(PG_URL)}: ${error instanceof Error ? error.message : String(error)}`)
     console.error('Start it, point BENCH_DATABASE_URL at one, or set BENCH_SKIP_POSTGRES=1 to benchmark PGlite only.')
     return false
   }
+}
+
+async function runPostgres(): Promise<boolean> {
   const schema = `bench_history_${randomBytes(6).toString('hex')}`
   cleanups.push(() => onPostgres(`drop schema if exists "${schema}" cascade`))
   return bench(`PostgreSQL (${shown(PG_URL)}, schema ${schema})`, { kind: 'postgres', url: PG_URL, schema })
@@ -265,6 +270,7 @@ async function runPostgres(): Promise<boolean> {
 
 async function main(): Promise<number> {
   console.log(`bench:history — ${TOTAL.toLocaleString('en')} takes over ${CATALOG_ENTRIES.length} endpoints; pages of ${PAGE}`)
+  if (!SKIP_POSTGRES && !(await preparePostgres())) return 1
   let ok = true
   try {
     ok = (await runPglite()) && ok

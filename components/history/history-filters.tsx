@@ -21,9 +21,9 @@ export function HistoryFilters({ query, endpoints }: HistoryFiltersProps) {
   return (
     // Keyed by the filters, so a client-side navigation (Clear, Newest) shows the new values.
     <Form key={historyHref(query, { cursor: undefined })} action="/takes" role="search" aria-label="Filter takes" className="flex flex-wrap items-end gap-3">
-      <label className="flex flex-col gap-1 text-xs text-muted">
+      <label className="flex max-w-full min-w-0 flex-col gap-1 text-xs text-muted sm:max-w-80">
         Model
-        <select name="endpoint" defaultValue={query.endpoint ?? ''} className={controlClass}>
+        <select name="endpoint" defaultValue={query.endpoint ?? ''} className={`${controlClass} w-full`}>
           <option value="">All models</option>
           {options.map((endpoint) => (
             <option key={endpoint.id} value={endpoint.id}>

@@ -31,7 +31,8 @@ export function PreviewLink({ href, posterUrl, videoUrl, overlay, children }: Pr
   }
 
   return (
-    <Link href={href} onMouseEnter={start} onMouseLeave={stop} onFocus={start} onBlur={stop} className="group block focus-visible:outline-offset-0">
+    // Not prefetched: a grid of 24–48 dynamic pages would be rendered for nothing.
+    <Link href={href} prefetch={false} onMouseEnter={start} onMouseLeave={stop} onFocus={start} onBlur={stop} className="group block focus-visible:outline-offset-0">
       <div className="relative aspect-video overflow-hidden bg-black">
         {posterUrl ? (
           <Image data-testid="take-poster" src={posterUrl} alt="Poster frame" fill unoptimized sizes="(min-width: 1280px) 25vw, (min-width: 1024px) 33vw, (min-width: 640px) 50vw, 100vw" className="object-cover" />

@@ -129,7 +129,8 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (name === 'user-agent' || name === 'content-type' || name === 'accept') headers.set(name, value)
     })
     headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase, env.TAKES_PUBLIC_URL))
-    if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_PUBLIC_URL ?? requestOrigin(request))
+    // File URLs must lead to the backend that holds the files: this server's own, or a shared one.
+    if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_PUBLIC_URL ?? (env.TAKES_LOCAL_FAL_URL ? new URL(localBase).origin : requestOrigin(request)))
     const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
     const handler = forward[request.method.toUpperCase() as 'GET' | 'POST' | 'PUT']
     // A forward that throws leaves the take recorded: fal may have accepted it, and the follower

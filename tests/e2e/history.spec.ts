@@ -48,6 +48,11 @@ test('a finished take shows its prompt, poster, status, costs and time, and play
   await expect.poll(() => preview.evaluate((video: HTMLVideoElement) => !video.paused && video.currentTime > 0)).toBe(true)
   await page.mouse.move(0, 0)
   await expect.poll(() => preview.evaluate((video: HTMLVideoElement) => video.paused)).toBe(true)
+  // Keyboard users get the same preview when the card's link takes focus.
+  await card.getByRole('link').first().focus()
+  await expect.poll(() => preview.evaluate((video: HTMLVideoElement) => !video.paused)).toBe(true)
+  await card.getByRole('link').first().blur()
+  await expect.poll(() => preview.evaluate((video: HTMLVideoElement) => video.paused)).toBe(true)
 })
 
 test('model and status filters and the prompt search narrow the grid, keeping each other', async ({ page, request }, testInfo) => {

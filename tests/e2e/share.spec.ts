@@ -79,17 +79,18 @@ test('an unfurler that runs no script finds the tags in <head>', async ({ reques
   expect(head).toContain(`<meta property="og:video" content="${baseURL}${take.videoUrl}"/>`)
 })
 
-test('revoking a link makes it a 404 everywhere; enabling it brings it back', async ({ page, browser, request }) => {
+test('revoking a link makes it a 404 everywhere; enabling it brings it back', async ({ page, browser, request, baseURL }) => {
   const prompt = `${marker('revoke')} to be revoked`
   const take = await makeTake(request, clip, prompt)
   await page.goto(`/takes?q=${encodeURIComponent(prompt)}`)
   const card = cardOf(page, take.id)
+  await expect(card.getByTestId('link-revoked')).toHaveCount(0)
   await card.getByRole('button', { name: 'Revoke link' }).click()
   await expect(card.getByTestId('link-revoked')).toHaveText('Link revoked')
   await expect(card.getByRole('link').first()).toHaveAttribute('href', `/models/${V2V.id}?take=${take.id}`)
   await expect(card.getByRole('button', { name: 'Copy link' })).toHaveCount(0)
 
-  const fresh = await browser.newContext()
+  const fresh = await browser.newContext({ baseURL })
   const viewer = await fresh.newPage()
   const response = await viewer.goto(`/t/${take.id}`)
   expect(response!.status()).toBe(404)

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 
 import { GET as getOutput, HEAD as headOutput } from '@/app/api/outputs/[...key]/route'
 import { byteRangeResponse, isSingleByteRange, parseByteRange } from '@/lib/http/byte-range'
@@ -352,6 +352,15 @@ describe('keeping a take output', () => {
 
   it('throws a clear error when the download fails, keeping nothing', async () => {
     const take = newTakeId()
+    // A private temporary directory, so that other test runs' downloads are not counted below.
+    const savedTmp = process.env.TMPDIR
+    const tmp = path.join(work, 'tmp')
+    await mkdir(tmp, { recursive: true })
+    process.env.TMPDIR = tmp
+    onTestFinished(() => {
+      if (savedTmp === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = savedTmp
+    })
     const attempt = (url: string, options: Parameters<typeof keepTakeOutput>[2] = {}) => keepTakeOutput(take, falOutput(url), options)
     await expect(attempt(`${origin}/missing.mp4`)).rejects.toThrow(/Downloading http:\/\/127\.0\.0\.1:\d+\/missing\.mp4 failed: HTTP 404/)
     await expect(attempt(`${origin}/html`)).rejects.toThrow(/not an MP4 or WebM file/)
@@ -365,7 +374,8 @@ describe('keeping a take output', () => {
     await expect(keepTakeOutput('../escape', falOutput(`${origin}/small.mp4`))).rejects.toThrow(/Invalid output key/)
     expect(existsSync(path.join(dataDir, 'outputs', take))).toBe(false)
     // No temporary download is left behind.
-    expect((await readdir(os.tmpdir())).filter((name) => name.startsWith('takes-keep-'))).toEqual([])
+    expect(os.tmpdir()).toBe(tmp)
+    expect(await readdir(tmp)).toEqual([])
   }, SLOW)
 
   it('keeps the video without a poster when no frame can be decoded', async () => {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import type { TakeView } from '@/lib/takes/take-view'
-import { videoMetaOf } from '@/components/takes/video-meta'
+import { videoOf } from '@/components/takes/video-facts'
 import { endpointTitleOf, promptOf, truncate } from '@/components/takes/take-text'
 import { absoluteUrl } from './public-url'
 import { sharePath } from './share-path'
@@ -19,7 +19,9 @@ export function shareMetadata(take: TakeView, origin: string): Metadata {
   const description = prompt ? truncate(prompt, 200) : `Generated with ${endpointTitle}.`
   const poster = take.posterUrl ? absoluteUrl(origin, take.posterUrl) : null
   const video = take.videoUrl ? absoluteUrl(origin, take.videoUrl) : null
-  const { width, height, contentType } = videoMetaOf(take.output)
+  const facts = take.output ? videoOf(take.output) : null
+  const { width, height } = facts ?? {}
+  const contentType = facts?.contentType?.startsWith('video/') ? facts.contentType : undefined
   return {
     title,
     description,

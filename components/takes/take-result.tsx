@@ -1,47 +1,16 @@
 'use client'
 import { useEffect, useRef } from 'react'
-import type { JsonValue } from '@/lib/schema'
 import { Button } from '@/components/ui/button'
 import { formatBytes } from '@/components/schema-form/format'
 import { playAllFromStart, syncPlayback } from '@/components/media/sync-playback'
 import { formatSeconds } from './format'
+import { num, videoOf, type Output } from './video-facts'
 
 /** An input file the result can be compared with. */
 export interface InputMedia {
   label: string
   kind: 'video' | 'audio'
   url: string
-}
-
-interface VideoFacts {
-  url: string
-  fileName?: string
-  fileSize?: number
-  width?: number
-  height?: number
-  fps?: number
-  numFrames?: number
-  duration?: number
-}
-
-type Output = { [key: string]: JsonValue }
-
-const num = (value: JsonValue | undefined) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
-
-/** The video file of an endpoint's output (`{ video: VideoFile }` for all LTX-2 endpoints). */
-export function videoOf(output: Output): VideoFacts | null {
-  const video = output.video
-  if (typeof video !== 'object' || video === null || Array.isArray(video) || typeof video.url !== 'string') return null
-  return {
-    url: video.url,
-    fileName: typeof video.file_name === 'string' ? video.file_name : undefined,
-    fileSize: num(video.file_size),
-    width: num(video.width),
-    height: num(video.height),
-    fps: num(video.fps),
-    numFrames: num(video.num_frames),
-    duration: num(video.duration),
-  }
 }
 
 interface TakeResultProps {

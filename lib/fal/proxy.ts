@@ -2,9 +2,11 @@ import 'server-only'
 import { createRouteHandler } from '@fal-ai/server-proxy/nextjs'
 import type { NextRequest } from 'next/server'
 import type { Catalog } from '@/lib/endpoints'
+import { publicOriginOf } from '@/lib/http/public-origin'
 import { ORIGIN_HEADER } from '@/lib/local-fal/http'
 import { compileSchema, type Payload } from '@/lib/schema'
 import type { Take } from '@/lib/db/queries'
+import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 import { abandonSubmit, confirmSubmit, recordSubmit } from '@/lib/takes/record-take'
 import { backendMode, falAuthorization, localBackendBase, type BackendMode } from './backend'
 import { jsonResponse, validationDetails, validationErrorResponse } from './errors'
@@ -23,13 +25,6 @@ const METHOD_OF: Record<FalTarget['kind'], string> = {
   cancel: 'PUT',
   'upload-initiate': 'POST',
   'upload-initiate-multipart': 'POST',
-}
-
-/** The origin the caller used to reach the studio (Next.js rewrites `nextUrl`'s host to localhost). */
-function requestOrigin(request: NextRequest): string {
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? request.nextUrl.host
-  const protocol = request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol.replace(':', '')
-  return `${protocol}://${host}`
 }
 
 function refuse(status: number, detail: string) {
@@ -115,7 +110,8 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
       try {
         // The input as sent (not as parsed), so a remix reproduces it exactly.
-        submit = { take: await recordSubmit(entry.endpoint, entry.defaults, input as Payload) }
+        const media = await inputMediaFacts(input as Payload, mode)
+        submit = { take: await recordSubmit(entry.endpoint, entry.defaults, input as Payload, media) }
       } catch (error) {
         console.error('[takes] could not record a take:', error instanceof Error ? error.message : error)
         return refuse(503, 'The studio could not record this take, so it was not submitted. Try again in a moment.')
@@ -130,7 +126,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     })
     headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase, env.TAKES_PUBLIC_URL))
     // File URLs must lead to the backend that holds the files: this server's own, or a shared one.
-    if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_PUBLIC_URL ?? (env.TAKES_LOCAL_FAL_URL ? new URL(localBase).origin : requestOrigin(request)))
+    if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_LOCAL_FAL_URL && !env.TAKES_PUBLIC_URL ? new URL(localBase).origin : publicOriginOf(request.headers, env))
     const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
     const handler = forward[request.method.toUpperCase() as 'GET' | 'POST' | 'PUT']
     // A forward that throws leaves the take recorded: fal may have accepted it, and the follower

@@ -140,9 +140,9 @@ function positive(value: string | undefined): number | undefined {
 
 const STILL_CODECS = new Set(['png', 'mjpeg', 'jpegls', 'webp', 'bmp', 'tiff', 'gif', 'ppm', 'pgm', 'pam', 'targa', 'jpeg2000', 'qoi'])
 
-function execFileText(file: string, args: string[]): Promise<string> {
+function execFileText(file: string, args: string[], timeoutMs = 0): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { maxBuffer: 32 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+    execFile(file, args, { maxBuffer: 32 * 1024 * 1024, windowsHide: true, timeout: timeoutMs }, (error, stdout, stderr) => {
       if (error) {
         const detail = stderr.trim().split('\n').slice(-5).join('\n')
         reject(new Error(`${path.basename(file)} failed: ${detail || error.message}`))
@@ -157,8 +157,8 @@ function execFileText(file: string, args: string[]): Promise<string> {
  * Reads width/height/fps/duration and which stream kinds a media file has.
  * Still images report `hasVideo: true` with `duration` and `fps` undefined.
  */
-export async function probeMedia(file: string): Promise<MediaFacts> {
-  const stdout = await execFileText(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file])
+export async function probeMedia(file: string, { timeoutMs = 0 }: { timeoutMs?: number } = {}): Promise<MediaFacts> {
+  const stdout = await execFileText(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], timeoutMs)
   let parsed: unknown
   try {
     parsed = JSON.parse(stdout)

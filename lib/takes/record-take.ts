@@ -1,5 +1,6 @@
 import 'server-only'
 import type { Endpoint } from '@/lib/endpoints'
+import type { InputMediaFacts } from '@/lib/generation/output-shape'
 import type { FormValues, Payload } from '@/lib/schema'
 import { createTake, deleteTake, releaseLease, updateTake, type Take } from '@/lib/db/queries'
 import { estimateTake } from '@/lib/pricing/estimate'
@@ -13,9 +14,8 @@ const SUBMITTER = 'submit'
  * Records a take before its submit leaves the server, so a take fal accepts is never unrecorded.
  * It is leased to its submit, so no follower picks it up before it has a request id.
  */
-export async function recordSubmit(endpoint: Endpoint, defaults: FormValues, input: Payload): Promise<Take> {
-  // The server does not read the input media, so media-sized outputs are estimated on its assumptions.
-  const estimate = estimateTake({ pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults }, input, {})
+export async function recordSubmit(endpoint: Endpoint, defaults: FormValues, input: Payload, media: InputMediaFacts): Promise<Take> {
+  const estimate = estimateTake({ pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults }, input, media)
   return createTake({ endpointId: endpoint.id, input, estimateUsd: estimate.amount, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS } })
 }
 

@@ -23,6 +23,8 @@ async function takeOf(api: APIRequestContext, id: string): Promise<TakeView> {
 function expectBilledAndKept(take: TakeView) {
   expect(take.status).toBe('COMPLETED')
   expect(take.billedUsd).toBeGreaterThan(0)
+  // The server read the input clip for its estimate, and the simulator renders exactly that shape.
+  expect(take.estimateUsd).toBe(take.billedUsd)
   expect(take.videoUrl).toMatch(new RegExp(`^/api/outputs/${take.id}/`))
   expect(take.posterUrl).toMatch(new RegExp(`^/api/outputs/${take.id}/`))
 }

@@ -1,0 +1,35 @@
+import type { JsonValue } from '@/lib/schema'
+
+export interface VideoFacts {
+  url: string
+  contentType?: string
+  fileName?: string
+  fileSize?: number
+  width?: number
+  height?: number
+  fps?: number
+  numFrames?: number
+  duration?: number
+}
+
+/** An endpoint's output JSON. */
+export type Output = { [key: string]: JsonValue }
+
+export const num = (value: JsonValue | undefined) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
+
+/** The video file of an endpoint's output (`{ video: VideoFile }` for all LTX-2 endpoints). */
+export function videoOf(output: Output): VideoFacts | null {
+  const video = output.video
+  if (typeof video !== 'object' || video === null || Array.isArray(video) || typeof video.url !== 'string') return null
+  return {
+    url: video.url,
+    contentType: typeof video.content_type === 'string' ? video.content_type : undefined,
+    fileName: typeof video.file_name === 'string' ? video.file_name : undefined,
+    fileSize: num(video.file_size),
+    width: num(video.width),
+    height: num(video.height),
+    fps: num(video.fps),
+    numFrames: num(video.num_frames),
+    duration: num(video.duration),
+  }
+}

@@ -35,6 +35,16 @@ const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?
 const SKIP_POSTGRES = process.env.BENCH_SKIP_POSTGRES === '1'
 const SEARCH = 'lighthouse'
 
+// Ctrl-C stops the run at the next query, so the normal path closes the database, then cleans up.
+let interrupted = false
+process.once('SIGINT', () => {
+  interrupted = true
+  console.error('\nInterrupted: cleaning up…')
+})
+function stopIfInterrupted(): void {
+  if (interrupted) throw new Error('Interrupted.')
+}
+
 // ---------------------------------------------------------------------------------------------
 // Seed data: deterministic (a seeded PRNG), so every run and both databases get the same takes.
 
@@ -106,6 +116,7 @@ async function seed(db: Db): Promise<void> {
   const random = mulberry32(0x7a4e5)
   const now = Date.now()
   for (let done = 0; done < TOTAL; done += BATCH) {
+    stopIfInterrupted()
     const rows = Array.from({ length: Math.min(BATCH, TOTAL - done) }, () => seedTake(random, now))
     await db.insert(takes).values(rows)
   }
@@ -150,6 +161,7 @@ async function measure(db: Db, queries: readonly Query[]): Promise<Result[]> {
   const rows = queries.map(() => 0)
   for (let round = 0; round < WARMUP + RUNS; round++) {
     for (const [i, query] of queries.entries()) {
+      stopIfInterrupted()
       const ms = await timeMs(async () => {
         rows[i] = (await listTakes({ ...query.options, limit: PAGE }, db)).takes.length
       })
@@ -163,6 +175,7 @@ async function measure(db: Db, queries: readonly Query[]): Promise<Result[]> {
 async function deepCursor(db: Db): Promise<string> {
   let cursor: string | null = null
   for (let seen = 0; seen < DEEP; ) {
+    stopIfInterrupted()
     const page = await listTakes({ cursor, limit: WALK_PAGE }, db)
     seen += page.takes.length
     if (!page.nextCursor) throw new Error(`The list ended after ${seen} takes, before reaching ${DEEP}.`)
@@ -219,7 +232,6 @@ const cleanups: (() => Promise<void>)[] = []
 async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error))
 }
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)))
 
 /** The URL without its password, for messages. */
 function shown(url: string): string {

@@ -4,7 +4,7 @@ import { StatusBadge } from '@/components/takes/status-badge'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { remixPath } from './share-path'
 import { TakeDetails } from './take-details'
-import { TakeError } from './take-error'
+import { TakeErrorMessage } from '@/components/takes/take-error'
 import { TakeParameters } from './take-parameters'
 import { TakeWatcher } from './take-watcher'
 
@@ -65,7 +65,7 @@ export function SharedTake({ take }: { take: TakeView }) {
               </Link>
             </div>
           </div>
-          {take.error && take.status !== 'CANCELLED' && <TakeError error={take.error} />}
+          {take.error && take.status !== 'CANCELLED' && <TakeErrorMessage error={take.error} />}
         </div>
         <aside className="space-y-4">
           <TakeDetails take={take} />

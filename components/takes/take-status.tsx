@@ -4,6 +4,7 @@ import type { TakePhase, TakeProgress } from '@/lib/takes/take-progress'
 import { Button } from '@/components/ui/button'
 import { Elapsed } from './elapsed'
 import { formatSeconds } from './format'
+import { TakeErrorMessage } from './take-error'
 
 const PHASES: Record<TakePhase, { label: string; tone: string }> = {
   submitting: { label: 'Submitting', tone: 'text-muted' },
@@ -56,30 +57,20 @@ export function TakeStatus({ take, onCancel, onRetry, cancelError }: TakeStatusP
       {take.requestId && <p className="font-mono text-xs text-muted">Request {take.requestId}</p>}
       {cancelError && <p className="text-danger">{cancelError}</p>}
       {error && take.phase !== 'cancelled' && (
-        <div role="alert" data-testid="take-error" className="rounded-md border border-danger/40 bg-danger/10 p-3">
-          <p className="font-medium text-danger">{error.message}</p>
-          {error.kind === 'validation' ? (
-            <ul className="mt-1 list-disc pl-5">
-              {error.fields.map((entry) => (
-                <li key={`${entry.field}:${entry.message}`}>
-                  <span className="font-mono">{entry.field}</span>: {entry.message}
-                </li>
-              ))}
-            </ul>
-          ) : (
+        <TakeErrorMessage error={error}>
+          {error.kind === 'request' && (
             <>
-              {error.detail && error.detail !== error.message && <p className="mt-1 text-muted">{error.detail}</p>}
               <p className="mt-1 text-muted">
                 {error.retryable ? 'Trying again may work.' : 'Trying again will not help until the cause is fixed.'}
               </p>
+              {error.retryable && (
+                <Button size="sm" className="mt-2" onClick={onRetry}>
+                  Retry
+                </Button>
+              )}
             </>
           )}
-          {error.kind === 'request' && error.retryable && (
-            <Button size="sm" className="mt-2" onClick={onRetry}>
-              Retry
-            </Button>
-          )}
-        </div>
+        </TakeErrorMessage>
       )}
     </div>
   )

@@ -1,7 +1,8 @@
-import type { TakeView } from '@/lib/takes/take-view'
+import type { ReactNode } from 'react'
+import type { TakeError } from '@/lib/fal/describe-error'
 
-/** Why a take failed, in the words the playground uses. */
-export function TakeError({ error }: { error: NonNullable<TakeView['error']> }) {
+/** Why a take failed: the message, then the fields fal refused or the detail; `children` add advice. */
+export function TakeErrorMessage({ error, children }: { error: TakeError; children?: ReactNode }) {
   return (
     <div role="alert" data-testid="take-error" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
       <p className="font-medium text-danger">{error.message}</p>
@@ -16,6 +17,7 @@ export function TakeError({ error }: { error: NonNullable<TakeView['error']> }) 
       ) : (
         error.detail && error.detail !== error.message && <p className="mt-1 text-muted">{error.detail}</p>
       )}
+      {children}
     </div>
   )
 }

@@ -7,7 +7,7 @@
 // 2× of the first page's p50 on both databases, or the script exits non-zero.
 //
 //   npm run bench:history
-//   BENCH_RUNS=50                 timed runs per query (after 5 warm-up runs)
+//   BENCH_RUNS=50                 timed runs per query (after 5 warm-up rounds)
 //   BENCH_DATABASE_URL / TEST_DATABASE_URL   PostgreSQL to use (a fresh schema, dropped at the end)
 //   BENCH_SKIP_POSTGRES=1         PGlite only
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -41,12 +41,15 @@ process.once('SIGINT', () => {
   interrupted = true
   console.error('\nInterrupted: cleaning up…')
 })
-function stopIfInterrupted(): void {
+/** Also yields to the event loop: PGlite answers without doing so, and the signal waits for it. */
+async function stopIfInterrupted(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve))
   if (interrupted) throw new Error('Interrupted.')
 }
 
 // ---------------------------------------------------------------------------------------------
-// Seed data: deterministic (a seeded PRNG), so every run and both databases get the same takes.
+// Seed data from a seeded PRNG: every run and both databases get the same mix of endpoints, prompts,
+// statuses and ages (ids and request ids are random).
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0
@@ -116,7 +119,7 @@ async function seed(db: Db): Promise<void> {
   const random = mulberry32(0x7a4e5)
   const now = Date.now()
   for (let done = 0; done < TOTAL; done += BATCH) {
-    stopIfInterrupted()
+    await stopIfInterrupted()
     const rows = Array.from({ length: Math.min(BATCH, TOTAL - done) }, () => seedTake(random, now))
     await db.insert(takes).values(rows)
   }
@@ -161,7 +164,7 @@ async function measure(db: Db, queries: readonly Query[]): Promise<Result[]> {
   const rows = queries.map(() => 0)
   for (let round = 0; round < WARMUP + RUNS; round++) {
     for (const [i, query] of queries.entries()) {
-      stopIfInterrupted()
+      await stopIfInterrupted()
       const ms = await timeMs(async () => {
         rows[i] = (await listTakes({ ...query.options, limit: PAGE }, db)).takes.length
       })
@@ -175,7 +178,7 @@ async function measure(db: Db, queries: readonly Query[]): Promise<Result[]> {
 async function deepCursor(db: Db): Promise<string> {
   let cursor: string | null = null
   for (let seen = 0; seen < DEEP; ) {
-    stopIfInterrupted()
+    await stopIfInterrupted()
     const page = await listTakes({ cursor, limit: WALK_PAGE }, db)
     seen += page.takes.length
     if (!page.nextCursor) throw new Error(`The list ended after ${seen} takes, before reaching ${DEEP}.`)
@@ -298,7 +301,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error)
-    process.exit(1)
+    console.error(interrupted ? 'Interrupted.' : error)
+    process.exit(interrupted ? 130 : 1)
   },
 )

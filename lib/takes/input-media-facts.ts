@@ -2,10 +2,9 @@ import 'server-only'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { BackendMode } from '@/lib/fal/backend'
+import { localBackendBase, type BackendMode } from '@/lib/fal/backend'
 import { mediaRoleOf, type InputMediaFacts } from '@/lib/generation/output-shape'
 import { fileIdOf } from '@/lib/local-fal/files'
-import { localFal } from '@/lib/local-fal/instance'
 import { probeMedia } from '@/lib/local-fal/media-tools'
 import type { Payload } from '@/lib/schema'
 
@@ -33,10 +32,8 @@ async function factsOf(value: string, mode: BackendMode) {
   const data = DATA_URI.exec(value)
   if (data) return probeDataUri(data[1] ?? '')
   const localId = mode === 'local' ? fileIdOf(value) : undefined
-  if (localId) {
-    const file = await (await localFal()).files.localPath(localId)
-    return file ? probeMedia(file, { timeoutMs: PROBE_TIMEOUT_MS }) : undefined
-  }
+  // Asked of the backend itself (this server's, or the one several servers share), whatever host the URL names.
+  if (localId) return probeMedia(`${localBackendBase()}/files/${localId}`, { timeoutMs: PROBE_TIMEOUT_MS })
   return mode === 'fal' && isFalStorage(new URL(value)) ? probeMedia(value, { timeoutMs: PROBE_TIMEOUT_MS }) : undefined
 }
 

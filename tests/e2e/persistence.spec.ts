@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { backendControl } from './backend'
 import { openAdditionalSettings } from './helpers'
-import { finishedTake, marker, V2V } from './submit'
+import { finishedTake, marker, submitTake, uploadClip, V2V } from './submit'
 import { expectPlayableResult, fillRequired, shownPayload, tagPage } from './takes'
 
 // Takes outlive the page that started them: the server records and follows them.
@@ -73,4 +73,16 @@ test('remix opens the playground with the take’s exact payload, media included
   await expect(page).toHaveURL(new RegExp(`/models/${V2V.id}\\?remix=${takeId}`))
   await expect.poll(() => shownPayload(page)).toEqual(take.input)
   expect(take.input).toMatchObject({ num_frames: 57, match_video_length: false, video_size: 'square', video_url: expect.stringMatching(/^http/) })
+})
+
+test('a sync_mode take (output as a data URI) is kept as a file like any other', async ({ request, baseURL }) => {
+  const clip = await uploadClip(baseURL!)
+  const take = await finishedTake(request, await submitTake(request, V2V.id, { prompt: marker('sync'), video_url: clip, sync_mode: true }))
+  expect(take.status).toBe('COMPLETED')
+  expect(String((take.output?.video as { url?: string }).url)).toMatch(/^data:video\/mp4;base64,/)
+  expect(take.videoUrl).toMatch(new RegExp(`^/api/outputs/${take.id}/`))
+  const kept = await request.get(take.videoUrl!, { headers: { range: 'bytes=0-11' } })
+  expect(kept.status()).toBe(206)
+  expect((await kept.body()).subarray(4, 8).toString('latin1')).toBe('ftyp')
+  expect((await request.get(take.posterUrl!)).headers()['content-type']).toBe('image/jpeg')
 })

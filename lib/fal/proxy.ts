@@ -109,8 +109,8 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       const parsed = entry.validator.safeParse(input)
       if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
       try {
-        // The input as sent (not as parsed), so a remix reproduces it exactly.
         const media = await inputMediaFacts(input as Payload, mode)
+        // The input as sent (not as parsed), so a remix reproduces it exactly.
         submit = { take: await recordSubmit(entry.endpoint, entry.defaults, input as Payload, media) }
       } catch (error) {
         console.error('[takes] could not record a take:', error instanceof Error ? error.message : error)

@@ -156,6 +156,12 @@ export class TakeFollower {
   }
 }
 
+/** A setting in milliseconds, or undefined (the default applies) when absent or not a positive integer. */
+function positiveMs(value: string | undefined): number | undefined {
+  const parsed = Number(value)
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined
+}
+
 const KEY = Symbol.for('takes.follower')
 type Holder = { [KEY]?: TakeFollower }
 
@@ -163,10 +169,7 @@ type Holder = { [KEY]?: TakeFollower }
 export function startFollower(): TakeFollower {
   const holder = globalThis as Holder
   if (!holder[KEY]) {
-    holder[KEY] = new TakeFollower({
-      ...(process.env.TAKES_FOLLOW_POLL_MS ? { pollMs: Number(process.env.TAKES_FOLLOW_POLL_MS) } : {}),
-      ...(process.env.TAKES_LEASE_MS ? { leaseMs: Number(process.env.TAKES_LEASE_MS) } : {}),
-    })
+    holder[KEY] = new TakeFollower({ pollMs: positiveMs(process.env.TAKES_FOLLOW_POLL_MS), leaseMs: positiveMs(process.env.TAKES_LEASE_MS) })
     holder[KEY].start()
   }
   return holder[KEY]

@@ -1,14 +1,17 @@
 import type { TakeView } from '@/lib/takes/take-view'
+import { CompareSelection } from './compare-selection'
 import { TakeCard } from './take-card'
 
 export function HistoryGrid({ takes, origin, now }: { takes: TakeView[]; origin: string; now: number }) {
   return (
-    <ul aria-label="Takes" className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
-      {takes.map((take) => (
-        <li key={take.id}>
-          <TakeCard take={take} origin={origin} now={now} />
-        </li>
-      ))}
-    </ul>
+    <CompareSelection>
+      <ul aria-label="Takes" className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
+        {takes.map((take) => (
+          <li key={take.id}>
+            <TakeCard take={take} origin={origin} now={now} />
+          </li>
+        ))}
+      </ul>
+    </CompareSelection>
   )
 }

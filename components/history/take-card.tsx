@@ -4,6 +4,7 @@ import { absoluteTime, relativeTime, usdOrDash } from '@/components/takes/displa
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { absoluteUrl } from '@/components/share/public-url'
 import { playgroundTakePath, sharePath } from '@/components/share/share-path'
+import { CompareCheckbox } from './compare-selection'
 import { PreviewLink } from './preview-link'
 import { TakeCardActions } from './take-card-actions'
 
@@ -59,6 +60,7 @@ export function TakeCard({ take, origin, now }: TakeCardProps) {
             Link revoked
           </p>
         )}
+        <CompareCheckbox id={take.id} />
         <TakeCardActions id={take.id} shareUrl={absoluteUrl(origin, sharePath(take.id))} shareEnabled={take.shareEnabled} />
       </div>
     </article>

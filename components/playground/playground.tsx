@@ -10,6 +10,7 @@ import { payloadFrom } from '@/lib/schema/payload'
 import { billedTake, estimateTake } from '@/lib/pricing/estimate'
 import { mediaRoleOf } from '@/lib/generation/output-shape'
 import { Button } from '@/components/ui/button'
+import { PresetsButton } from '@/components/presets/presets-button'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
 import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 import { MediaFactsContext } from '@/components/schema-form/media-facts'
@@ -136,6 +137,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
               <Button variant="ghost" onClick={() => form.reset(compiled.defaults)}>
                 Reset to defaults
               </Button>
+              <PresetsButton endpointId={endpoint.id} currentValues={() => payload} onLoad={loadInput} />
             </div>
             <SchemaFields fields={compiled.fields} additionalOpen={additionalOpen} onAdditionalOpenChange={setAdditionalOpen} />
           </section>

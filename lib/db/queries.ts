@@ -2,7 +2,7 @@ import 'server-only'
 import { and, asc, desc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Payload } from '@/lib/schema'
 import { getDb, type Db } from './client'
-import { takes, UNFINISHED_STATUSES, type NewTake, type Take, type TakeLogEntry, type TakeStatus } from './schema'
+import { presets, takes, UNFINISHED_STATUSES, type NewTake, type Preset, type Take, type TakeLogEntry, type TakeStatus } from './schema'
 
 // Every function takes the database last, optionally: the process's own (`getDb()`) by default,
 // another one in tests.
@@ -255,4 +255,78 @@ export async function finishTake(id: string, patch: TakePatch, db?: Db): Promise
     .where(and(eq(takes.id, id), inArray(takes.status, [...UNFINISHED_STATUSES])))
     .returning()
   return take ?? null
+}
+
+// ── Presets ──────────────────────────────────────────────────────────────────────────────────────
+
+export type { Preset }
+
+/** A preset name the endpoint already has (names are unique per endpoint). */
+export class DuplicatePresetNameError extends Error {
+  constructor(readonly presetName: string) {
+    super(`A preset named “${presetName}” already exists for this endpoint.`)
+    this.name = 'DuplicatePresetNameError'
+  }
+}
+
+export interface CreatePresetInput {
+  endpointId: string
+  /** 1–80 characters once trimmed (lib/presets/preset-input checks it; the table refuses others). */
+  name: string
+  values: Payload
+}
+
+/** PostgreSQL's unique_violation, whether the driver's error comes bare or wrapped by Drizzle. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && typeof cause === 'object' && depth < 4; depth++) {
+    if ((cause as { code?: unknown }).code === '23505') return true
+    cause = (cause as { cause?: unknown }).cause
+  }
+  return false
+}
+
+async function uniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DuplicatePresetNameError(name)
+    throw error
+  }
+}
+
+/** An endpoint's presets, by name. */
+export async function listPresets(endpointId: string, db?: Db): Promise<Preset[]> {
+  return (await conn(db)).select().from(presets).where(eq(presets.endpointId, endpointId)).orderBy(asc(presets.name), asc(presets.id))
+}
+
+export async function getPreset(id: string, db?: Db): Promise<Preset | null> {
+  const [preset] = await (await conn(db)).select().from(presets).where(eq(presets.id, id)).limit(1)
+  return preset ?? null
+}
+
+/** Stores a new preset; DuplicatePresetNameError when the endpoint already has one of that name. */
+export async function createPreset(values: CreatePresetInput, db?: Db): Promise<Preset> {
+  const database = await conn(db)
+  const name = values.name.trim()
+  const [preset] = await uniqueName(name, () =>
+    database.insert(presets).values({ endpointId: values.endpointId, name, values: values.values }).returning(),
+  )
+  if (!preset) throw new Error('The preset was not stored.')
+  return preset
+}
+
+/** The renamed preset, null when there is no such preset; DuplicatePresetNameError as `createPreset`. */
+export async function renamePreset(id: string, name: string, db?: Db): Promise<Preset | null> {
+  const database = await conn(db)
+  const trimmed = name.trim()
+  const [preset] = await uniqueName(trimmed, () =>
+    database.update(presets).set({ name: trimmed, updatedAt: sql`now()` }).where(eq(presets.id, id)).returning(),
+  )
+  return preset ?? null
+}
+
+/** False when there was no such preset. */
+export async function deletePreset(id: string, db?: Db): Promise<boolean> {
+  const rows = await (await conn(db)).delete(presets).where(eq(presets.id, id)).returning({ id: presets.id })
+  return rows.length > 0
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
 
@@ -68,3 +68,25 @@ export const takes = pgTable(
 
 export type Take = typeof takes.$inferSelect
 export type NewTake = typeof takes.$inferInsert
+
+/** A named set of form values (a payload) for one endpoint: saved from the playground, loaded back into it. */
+export const presets = pgTable(
+  'presets',
+  {
+    id: text('id').primaryKey().$defaultFn(newTakeId),
+    endpointId: text('endpoint_id').notNull(),
+    name: text('name').notNull(),
+    values: jsonb('values').$type<Payload>().notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // One name per endpoint; the unique index also serves the per-endpoint list.
+    unique('presets_endpoint_name_unique').on(t.endpointId, t.name),
+    // Names are trimmed, 1–80 characters (lib/presets checks the same, with messages).
+    check('presets_name_check', sql`char_length(${t.name}) between 1 and 80 and ${t.name} = btrim(${t.name})`),
+  ],
+)
+
+export type Preset = typeof presets.$inferSelect
+export type NewPreset = typeof presets.$inferInsert

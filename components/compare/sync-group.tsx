@@ -1,0 +1,30 @@
+'use client'
+import { useEffect, useRef, type ReactNode } from 'react'
+import { playAllFromStart, syncPlayback } from '@/components/media/sync-playback'
+import { Button } from '@/components/ui/button'
+
+/** The videos under this group: the first leads, the others follow it. */
+function videosIn(container: HTMLElement | null): HTMLVideoElement[] {
+  return container ? Array.from(container.querySelectorAll<HTMLVideoElement>('video[data-compare-video]')) : []
+}
+
+/** Wraps the compared takes' players: keeps them in step, and plays them all from the start. */
+export function SyncGroup({ children, className }: { children: ReactNode; className?: string }) {
+  const container = useRef<HTMLDivElement>(null)
+
+  useEffect(() => {
+    const [leader, ...followers] = videosIn(container.current)
+    return leader && followers.length > 0 ? syncPlayback(leader, followers) : undefined
+  }, [])
+
+  return (
+    <div className="space-y-3">
+      <Button variant="primary" onClick={() => void playAllFromStart(videosIn(container.current))}>
+        Play all in sync
+      </Button>
+      <div ref={container} className={className}>
+        {children}
+      </div>
+    </div>
+  )
+}

@@ -1,7 +1,8 @@
 /**
  * Starts, with the server: the local backend (when there is no fal key), so requests it was running
  * before a restart resume at once; and the follower, which drives every unfinished take to its end
- * (`TAKES_FOLLOWER=0` turns it off, e.g. where webhooks alone settle takes).
+ * (`TAKES_FOLLOWER=0` turns it off, e.g. where webhooks alone settle takes); and the sweep runner,
+ * which submits every running sweep's takes.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
@@ -14,4 +15,6 @@ export async function register() {
     const { startFollower } = await import('./lib/takes/follower')
     startFollower()
   }
+  const { startSweepRunner } = await import('./lib/sweeps/sweep-runner')
+  startSweepRunner()
 }

@@ -8,14 +8,18 @@ function videosIn(container: HTMLElement | null): HTMLVideoElement[] {
   return container ? Array.from(container.querySelectorAll<HTMLVideoElement>('video[data-compare-video]')) : []
 }
 
-/** Wraps the compared takes' players: keeps them in step, and plays them all from the start. */
-export function SyncGroup({ children, className }: { children: ReactNode; className?: string }) {
+/**
+ * Wraps the compared takes' players: keeps them in step, and plays them all from the start.
+ * `syncKey` names the set of videos inside (e.g. their takes' ids): when it changes, syncing starts over
+ * with the videos now present, for groups whose videos appear after mount.
+ */
+export function SyncGroup({ children, className, syncKey }: { children: ReactNode; className?: string; syncKey?: string }) {
   const container = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
     const [leader, ...followers] = videosIn(container.current)
     return leader && followers.length > 0 ? syncPlayback(leader, followers) : undefined
-  }, [])
+  }, [syncKey])
 
   return (
     <div className="space-y-3">

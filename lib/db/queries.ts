@@ -1,7 +1,8 @@
 import 'server-only'
 import { and, asc, desc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Payload } from '@/lib/schema'
-import { getDb, type Db } from './client'
+import type { Db } from './client'
+import { conn, isUniqueViolation, nowPlus } from './query-helpers'
 import { presets, takes, UNFINISHED_STATUSES, type NewTake, type Preset, type Take, type TakeLogEntry, type TakeStatus } from './schema'
 
 // Every function takes the database last, optionally: the process's own (`getDb()`) by default,
@@ -24,6 +25,8 @@ export interface CreateTakeInput {
    * release it (or let it expire) once the request id is stored.
    */
   lease?: { owner: string; ms: number }
+  /** The sweep cell this take fills. */
+  sweep?: { id: string; index: number }
 }
 
 /** What may change on a take after it is created. `updated_at` is set by every update. */
@@ -75,10 +78,6 @@ export class InvalidCursorError extends Error {
   }
 }
 
-const conn = async (db?: Db): Promise<Db> => db ?? getDb()
-
-/** `now() + ms`, on the database's clock, so that every process measures leases alike. */
-const nowPlus = (ms: number): SQL => sql`now() + ${ms}::double precision * interval '1 millisecond'`
 
 const promptOf = sql`${takes.input} ->> 'prompt'`
 
@@ -93,6 +92,7 @@ export async function createTake(values: CreateTakeInput, db?: Db): Promise<Take
       status: values.status ?? 'IN_QUEUE',
       shareEnabled: values.shareEnabled ?? true,
       ...(values.createdAt ? { createdAt: values.createdAt, updatedAt: values.createdAt } : {}),
+      ...(values.sweep ? { sweepId: values.sweep.id, sweepIndex: values.sweep.index } : {}),
       ...(values.lease ? { leaseOwner: values.lease.owner, leaseExpiresAt: nowPlus(values.lease.ms) } : {}),
     })
     .returning()
@@ -274,15 +274,6 @@ export interface CreatePresetInput {
   /** 1–80 characters once trimmed (lib/presets/preset-input checks it; the table refuses others). */
   name: string
   values: Payload
-}
-
-/** PostgreSQL's unique_violation, whether the driver's error comes bare or wrapped by Drizzle. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause && typeof cause === 'object' && depth < 4; depth++) {
-    if ((cause as { code?: unknown }).code === '23505') return true
-    cause = (cause as { cause?: unknown }).cause
-  }
-  return false
 }
 
 async function uniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {

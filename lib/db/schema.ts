@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm'
 import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
+import type { SweepAxis } from '@/lib/sweeps/sweep-plan'
+import { SWEEP_STATUSES } from '@/lib/sweeps/sweep-view'
 
 /** fal's queue statuses, as a take's `status` column holds them. */
 export const TAKE_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const
@@ -52,6 +54,12 @@ export const takes = pgTable(
     /** Which server process follows this take, until `lease_expires_at`. */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: instant('lease_expires_at'),
+    /**
+     * The sweep this take is a cell of, and which cell (row-major); null for a single take. (Its
+     * migration's REFERENCES is left unqualified, so databases in another schema, as tests use, work.)
+     */
+    sweepId: text('sweep_id').references(() => sweeps.id, { onDelete: 'set null' }),
+    sweepIndex: integer('sweep_index'),
   },
   (t) => [
     check('takes_status_check', sql`${t.status} in ('IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED')`),
@@ -63,8 +71,46 @@ export const takes = pgTable(
     index('takes_unfinished_idx').on(t.createdAt, t.id).where(sql`${t.status} in ('IN_QUEUE', 'IN_PROGRESS')`),
     // Prompt search (ILIKE '%…%'); pg_trgm is created by the first migration.
     index('takes_prompt_trgm_idx').using('gin', sql`(${t.input} ->> 'prompt') gin_trgm_ops`),
+    // One take per sweep cell, however many processes run the sweep; also the sweep's list of takes.
+    unique('takes_sweep_cell_unique').on(t.sweepId, t.sweepIndex),
   ],
 )
+
+/**
+ * A sweep: one take per combination of the swept values, submitted by the server at most
+ * `concurrency` at a time. Cell inputs are derived from `input`, `axes` and `seed` (lib/sweeps).
+ */
+export const sweeps = pgTable(
+  'sweeps',
+  {
+    id: text('id').primaryKey().$defaultFn(newTakeId),
+    endpointId: text('endpoint_id').notNull(),
+    input: jsonb('input').$type<Payload>().notNull(),
+    axes: jsonb('axes').$type<SweepAxis[]>().notNull(),
+    /** The shared seed (or the first of the varied ones); null when the endpoint has none. */
+    seed: doublePrecision('seed'),
+    varySeed: boolean('vary_seed').notNull().default(false),
+    concurrency: integer('concurrency').notNull(),
+    cellCount: integer('cell_count').notNull(),
+    /** The next cell to submit: cells below it have been submitted (their takes may since be deleted). */
+    nextIndex: integer('next_index').notNull().default(0),
+    estimateUsd: doublePrecision('estimate_usd').notNull(),
+    status: text('status', { enum: SWEEP_STATUSES }).notNull().default('RUNNING'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+    /** Which server process submits this sweep's takes, until `lease_expires_at`. */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: instant('lease_expires_at'),
+  },
+  (t) => [
+    check('sweeps_status_check', sql`${t.status} in ('RUNNING', 'DONE', 'STOPPED')`),
+    check('sweeps_concurrency_check', sql`${t.concurrency} >= 1`),
+    index('sweeps_running_idx').on(t.createdAt).where(sql`${t.status} = 'RUNNING'`),
+  ],
+)
+
+export type Sweep = typeof sweeps.$inferSelect
+export type NewSweep = typeof sweeps.$inferInsert
 
 export type Take = typeof takes.$inferSelect
 export type NewTake = typeof takes.$inferInsert

@@ -9,12 +9,11 @@ import type { Take } from '@/lib/db/queries'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 import { abandonSubmit, confirmSubmit, recordSubmit } from '@/lib/takes/record-take'
 import { backendMode, falAuthorization, localBackendBase, type BackendMode } from './backend'
+import { webhookUrlOf } from './webhook-route'
 import { jsonResponse, validationDetails, validationErrorResponse } from './errors'
 import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from './targets'
 
 const TARGET_HEADER = 'x-fal-target-url'
-/** Where fal (or the local backend) posts a take's end, when the studio has a public address. */
-export const WEBHOOK_ROUTE = '/api/fal/webhook'
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 
 const METHOD_OF: Record<FalTarget['kind'], string> = {
@@ -32,25 +31,12 @@ function refuse(status: number, detail: string) {
 }
 
 /** Where a fal URL is sent: fal itself, or the same path on the local backend; submits carry the webhook. */
-function forwardUrl(mode: BackendMode, target: FalTarget, localBase: string, publicUrl: string | undefined): string {
+function forwardUrl(mode: BackendMode, target: FalTarget, localBase: string, env: NodeJS.ProcessEnv): string {
   const base = mode === 'fal' ? `https://${target.host}` : `${localBase}${target.host === QUEUE_HOST ? '/queue' : '/rest'}`
   const url = new URL(`${base}${target.path}${target.search}`)
-  if (target.kind === 'submit' && publicUrl) url.searchParams.set('fal_webhook', new URL(WEBHOOK_ROUTE, publicUrl).toString())
+  const webhookUrl = target.kind === 'submit' ? webhookUrlOf(env) : undefined
+  if (webhookUrl) url.searchParams.set('fal_webhook', webhookUrl)
   return url.toString()
-}
-
-const CONFIRM_ATTEMPTS = 4
-
-/** Stores fal's request id on the take; retried, because a take fal accepted must stay followable. */
-async function confirmWithRetry(...args: Parameters<typeof confirmSubmit>) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await confirmSubmit(...args)
-    } catch (error) {
-      if (attempt >= CONFIRM_ATTEMPTS) throw error
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
-    }
-  }
 }
 
 /**
@@ -124,7 +110,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (name.startsWith('x-fal-') && name !== TARGET_HEADER && name !== ORIGIN_HEADER) headers.set(name, value)
       if (name === 'user-agent' || name === 'content-type' || name === 'accept') headers.set(name, value)
     })
-    headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase, env.TAKES_PUBLIC_URL))
+    headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase, env))
     // File URLs must lead to the backend that holds the files: this server's own, or a shared one.
     if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_LOCAL_FAL_URL && !env.TAKES_PUBLIC_URL ? new URL(localBase).origin : publicOriginOf(request.headers, env))
     const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
@@ -147,7 +133,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       return jsonResponse({ ...queued, take_id: take.id }, { status: response.status })
     }
     const position = typeof queued.queue_position === 'number' ? queued.queue_position : undefined
-    await confirmWithRetry(take, queued.request_id, position)
+    await confirmSubmit(take, queued.request_id, position)
     return jsonResponse({ ...queued, take_id: take.id }, { status: response.status, headers: { 'x-fal-request-id': queued.request_id } })
   }
 

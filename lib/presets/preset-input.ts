@@ -1,7 +1,9 @@
 import 'server-only'
 import { z } from 'zod'
 import { catalog as defaultCatalog, type Catalog } from '@/lib/endpoints'
-import { compileSchema, type CompiledSchema, type Payload } from '@/lib/schema'
+import { readJsonBody } from '@/lib/http/read-body'
+import { compiledEndpoint } from '@/lib/endpoints/compiled'
+import type { CompiledSchema, Payload } from '@/lib/schema'
 import { PRESET_BODY_MAX_BYTES, PRESET_NAME_MAX, type PresetProblem } from './preset-view'
 
 // The preset API's input checks, in one place: the routes only read the body and answer.
@@ -28,18 +30,6 @@ export const presetName = z
 
 const createBody = z.object({ endpointId: z.string({ error: 'endpointId must be text' }), name: presetName, values: z.unknown() })
 const renameBody = z.object({ name: presetName })
-
-const compiledById = new Map<string, CompiledSchema>()
-
-function compiledFor(catalog: Catalog, endpointId: string): CompiledSchema | null {
-  const endpoint = catalog.find(endpointId)
-  if (!endpoint) return null
-  // Compiled once per endpoint of the studio's catalog; another catalog (tests) compiles each time.
-  if (catalog !== defaultCatalog) return compileSchema(endpoint.input)
-  let compiled = compiledById.get(endpoint.id)
-  if (!compiled) compiledById.set(endpoint.id, (compiled = compileSchema(endpoint.input)))
-  return compiled
-}
 
 function firstIssue(error: z.ZodError): { message: string; path: PropertyKey[] } {
   const issue = error.issues[0]
@@ -83,7 +73,7 @@ export function checkCreatePreset(body: unknown, catalog: Catalog = defaultCatal
     return refuse(400, path.length || body === null || typeof body !== 'object' ? message : 'The body must be a JSON object', field)
   }
   const { endpointId, name, values } = parsed.data
-  const compiled = compiledFor(catalog, endpointId)
+  const compiled = compiledEndpoint(endpointId, catalog)?.compiled
   if (!compiled) return refuse(404, `No such endpoint: ${endpointId}`, 'endpointId')
   const checked = checkPresetValues(compiled, values)
   if (!checked.ok) return checked
@@ -106,25 +96,6 @@ export function checkEndpointParam(endpointId: string | null, catalog: Catalog =
 
 /** The request's JSON body, read up to PRESET_BODY_MAX_BYTES. */
 export async function readPresetBody(request: Request, limit = PRESET_BODY_MAX_BYTES): Promise<Checked<unknown>> {
-  const declared = Number(request.headers.get('content-length') ?? NaN)
-  if (declared > limit) return refuse(413, `The body is over the ${limit}-byte limit`)
-  if (!request.body) return refuse(400, 'The body must be a JSON object')
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => {})
-      return refuse(413, `The body is over the ${limit}-byte limit`)
-    }
-    chunks.push(value)
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }
-  } catch {
-    return refuse(400, 'The body is not valid JSON')
-  }
+  const body = await readJsonBody(request, limit)
+  return body.ok ? body : refuse(body.status, body.detail)
 }

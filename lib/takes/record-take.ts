@@ -1,31 +1,55 @@
 import 'server-only'
 import type { Endpoint } from '@/lib/endpoints'
+import type { TakeError } from '@/lib/fal/describe-error'
 import type { InputMediaFacts } from '@/lib/generation/output-shape'
 import type { FormValues, Payload } from '@/lib/schema'
-import { createTake, deleteTake, releaseLease, updateTake, type Take } from '@/lib/db/queries'
+import { createTake, deleteTake, finishTake, releaseLease, updateTake, type Take } from '@/lib/db/queries'
 import { estimateTake } from '@/lib/pricing/estimate'
 
 /** Long enough for one forwarded submit; if the server dies mid-submit, a follower ends the take after it. */
 const SUBMIT_LEASE_MS = 2 * 60_000
 /** The lease owner of takes whose submit is under way (a follower's owner never looks like this). */
 const SUBMITTER = 'submit'
+const CONFIRM_ATTEMPTS = 4
 
 /**
  * Records a take before its submit leaves the server, so a take fal accepts is never unrecorded.
  * It is leased to its submit, so no follower picks it up before it has a request id.
  */
-export async function recordSubmit(endpoint: Endpoint, defaults: FormValues, input: Payload, media: InputMediaFacts): Promise<Take> {
+export async function recordSubmit(
+  endpoint: Endpoint,
+  defaults: FormValues,
+  input: Payload,
+  media: InputMediaFacts,
+  sweep?: { id: string; index: number },
+): Promise<Take> {
   const estimate = estimateTake({ pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults }, input, media)
-  return createTake({ endpointId: endpoint.id, input, estimateUsd: estimate.amount, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS } })
+  return createTake({ endpointId: endpoint.id, input, estimateUsd: estimate.amount, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS }, sweep })
 }
 
-/** fal accepted the submit: store its request id and hand the take to the followers. */
+/**
+ * fal accepted the submit: store its request id and hand the take to the followers. Retried,
+ * because a take fal accepted must stay followable.
+ */
 export async function confirmSubmit(take: Take, requestId: string, queuePosition: number | undefined) {
-  await updateTake(take.id, { falRequestId: requestId, queuePosition: queuePosition ?? null })
-  await releaseLease(SUBMITTER, [take.id])
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await updateTake(take.id, { falRequestId: requestId, queuePosition: queuePosition ?? null })
+      await releaseLease(SUBMITTER, [take.id])
+      return
+    } catch (error) {
+      if (attempt >= CONFIRM_ATTEMPTS) throw error
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+    }
+  }
 }
 
-/** The submit was refused (nothing runs, nothing is billed): the record goes. */
+/** The browser's submit was refused (nothing runs, nothing is billed): the record goes, the browser shows why. */
 export async function abandonSubmit(take: Take) {
   await deleteTake(take.id)
+}
+
+/** A sweep cell's submit was refused: the take stays, failed, so its cell says why. Nothing is billed. */
+export async function refuseSubmit(take: Take, error: TakeError) {
+  await finishTake(take.id, { status: 'FAILED', error, queuePosition: null, completedAt: new Date() })
 }

@@ -7,6 +7,7 @@ import { FAL_JWKS_URL, JwksFetchError, createJwksCache, type JwksCache } from '@
 import { JWKS_PATH } from '@/lib/local-fal/http'
 import type { JsonValue } from '@/lib/schema'
 import { settleTakeByRequestId, type TakeOutcome } from './settle-take'
+import { readCappedBody } from '@/lib/http/read-body'
 
 /** Outputs are URLs, but `sync_mode` puts whole videos in the body as data URIs. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024 * 1024
@@ -70,27 +71,6 @@ export function outcomeOfWebhook(webhook: FalWebhook): TakeOutcome {
   return { ok: false, error: describeFalError(new ApiError({ message, status: errorStatusOf(webhook), body: webhook.payload })) }
 }
 
-/** The raw body, byte for byte (the signature covers its hash), or null when it is over `limit`. */
-async function readRawBody(request: Request, limit: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get('content-length') ?? NaN)
-  if (declared > limit) return null
-  if (!request.body) return new Uint8Array()
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => {})
-      return null
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks)
-}
-
 const defaultKeys = createJwksCache()
 
 export interface WebhookDeps {
@@ -104,7 +84,8 @@ export interface WebhookDeps {
 /** POST /api/fal/webhook: a signed message from fal (or the local backend) that a take has ended. */
 export async function handleFalWebhook(request: Request, deps: WebhookDeps = {}): Promise<Response> {
   const { settle = settleTakeByRequestId, keys = defaultKeys, jwksUrl = webhookJwksUrl(), nowSeconds, maxBytes = MAX_WEBHOOK_BYTES } = deps
-  const raw = await readRawBody(request, maxBytes)
+  // The raw body, byte for byte: the signature covers its hash.
+  const raw = await readCappedBody(request, maxBytes)
   if (!raw) return jsonResponse({ detail: 'The webhook body is too large.' }, { status: 413 })
 
   let verified

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import os from 'node:os'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -21,66 +20,10 @@ import {
   type TakeStatus,
 } from '@/lib/db/queries'
 import { takes } from '@/lib/db/schema'
-
-const SLOW = 60_000
-const tempDirs: string[] = []
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'takes-db-'))
-  tempDirs.push(dir)
-  return dir
-}
-
-afterAll(async () => {
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })))
-})
-
-interface Backend {
-  name: string
-  /** A fresh, empty database. */
-  config: () => Promise<DbConfig>
-  /** Whether a second connection (as another process would have) can share the database. */
-  shared: boolean
-}
-
-const backends: Backend[] = [{ name: 'PGlite', shared: false, config: async () => ({ kind: 'pglite', dataDir: path.join(await tempDir(), 'db') }) }]
-const testDatabaseUrl = process.env.TEST_DATABASE_URL
-
-/** Runs one statement on TEST_DATABASE_URL, outside the code under test. */
-async function onTestDatabase(statement: string): Promise<void> {
-  const { Client } = await import('pg')
-  const client = new Client({ connectionString: testDatabaseUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}
-
-async function dropSchemaOf(config: DbConfig): Promise<void> {
-  if (config.kind === 'postgres' && config.schema) await onTestDatabase(`drop schema if exists "${config.schema}" cascade`)
-}
-
-if (testDatabaseUrl) {
-  let trigrams: Promise<void> | undefined
-  backends.push({
-    name: 'PostgreSQL',
-    shared: true,
-    // A schema of its own per run: the test database may hold other runs' (or other things') tables.
-    config: async () => {
-      // The first migration would create pg_trgm in the first schema on the path, i.e. one of these
-      // per-run schemas, where the others would not see it: make it once, in public.
-      trigrams ??= onTestDatabase('create extension if not exists pg_trgm schema public')
-      await trigrams
-      return { kind: 'postgres', url: testDatabaseUrl, schema: `takes_test_${randomBytes(6).toString('hex')}` }
-    },
-  })
-}
+import { backends, dropSchemaOf, SLOW, tempDir, uniqueEndpoint } from './db-fixture'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-/** An endpoint id of its own per test, so each test lists only its takes. */
-const endpoint = (label: string) => `fal-ai/test/${label}-${randomBytes(4).toString('hex')}`
+const endpoint = uniqueEndpoint
 
 describe('database configuration', () => {
   it('uses PGlite under ./data/db by default, and PostgreSQL for a postgres:// DATABASE_URL', () => {

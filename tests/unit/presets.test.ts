@@ -1,73 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb, openDb, type Db, type DbConfig, type OpenDb } from '@/lib/db/client'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { closeDb, type Db } from '@/lib/db/client'
 import { createPreset, deletePreset, DuplicatePresetNameError, getPreset, listPresets, renamePreset } from '@/lib/db/queries'
 import { checkCreatePreset, checkEndpointParam, checkRenamePreset, readPresetBody } from '@/lib/presets/preset-input'
 import { PRESET_BODY_MAX_BYTES } from '@/lib/presets/preset-view'
+import { backends, SLOW, tempDir, uniqueEndpoint, useTestDb } from './db-fixture'
 
-const SLOW = 60_000
 const V2V = 'fal-ai/ltx-2-19b/video-to-video'
-const tempDirs: string[] = []
+const endpoint = uniqueEndpoint
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'takes-presets-'))
-  tempDirs.push(dir)
-  return dir
-}
-
-afterAll(async () => {
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })))
-})
-
-const backends: { name: string; config: () => Promise<DbConfig> }[] = [
-  { name: 'PGlite', config: async () => ({ kind: 'pglite', dataDir: path.join(await tempDir(), 'db') }) },
-]
-const testDatabaseUrl = process.env.TEST_DATABASE_URL
-
-async function onTestDatabase(statement: string): Promise<void> {
-  const { Client } = await import('pg')
-  const client = new Client({ connectionString: testDatabaseUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}
-
-if (testDatabaseUrl) {
-  let trigrams: Promise<void> | undefined
-  backends.push({
-    name: 'PostgreSQL',
-    config: async () => {
-      trigrams ??= onTestDatabase('create extension if not exists pg_trgm schema public')
-      await trigrams
-      return { kind: 'postgres', url: testDatabaseUrl, schema: `takes_test_${randomBytes(6).toString('hex')}` }
-    },
-  })
-}
-
-/** An endpoint id of its own per test, so each test lists only its presets. */
-const endpoint = (label: string) => `fal-ai/test/${label}-${randomBytes(4).toString('hex')}`
-
-describe.each(backends)('presets on $name', ({ config: makeConfig }) => {
-  let config: DbConfig
-  let open: OpenDb
+describe.each(backends)('presets on $name', (backend) => {
+  const testDb = useTestDb(backend)
   let db: Db
-
-  beforeAll(async () => {
-    config = await makeConfig()
-    open = await openDb(config)
-    db = open.db
-  }, SLOW)
-
-  afterAll(async () => {
-    await open?.close()
-    if (config?.kind === 'postgres' && config.schema) await onTestDatabase(`drop schema if exists "${config.schema}" cascade`)
-  }, SLOW)
+  beforeAll(() => {
+    db = testDb.db()
+  })
 
   it('creates, reads, lists by name, renames and deletes a preset', async () => {
     const endpointId = endpoint('crud')

@@ -1,0 +1,106 @@
+import type { FieldDescriptor, JsonValue, Payload } from '@/lib/schema'
+
+/** A value a sweep can give a field: a number, an enum option or a boolean. */
+export type SweepValue = number | string | boolean
+
+/** One swept field and the values it takes, in order. */
+export interface SweepAxis {
+  field: string
+  values: SweepValue[]
+}
+
+/** What the playground asks the server to run. */
+export interface SweepRequest {
+  endpointId: string
+  /** The form's payload; each take is this with its cell's values (and the seed) set. */
+  input: Payload
+  /** One or two axes: rows, then columns. */
+  axes: SweepAxis[]
+  /** At most this many of the sweep's takes are in fal's queue at once. */
+  concurrency: number
+  /** Each take gets its own seed instead of one shared seed. */
+  varySeed: boolean
+}
+
+export const MAX_SWEEP_AXES = 2
+export const MAX_AXIS_VALUES = 12
+export const MAX_SWEEP_TAKES = 36
+export const DEFAULT_SWEEP_CONCURRENCY = 2
+export const MAX_SWEEP_CONCURRENCY = 8
+/** Above this total estimate (USD) the playground asks before running a sweep. */
+export const SWEEP_CONFIRM_USD = 1
+export const SEED_FIELD = 'seed'
+/** Seeds the studio picks: non-negative 32-bit integers, which every LTX-2 endpoint accepts. */
+export const SEED_LIMIT = 2 ** 32
+
+export type SweepableField = Extract<FieldDescriptor, { kind: 'number' | 'select' | 'switch' }>
+
+/** The fields a sweep can vary: numbers, enums and booleans. */
+export function sweepableFields(fields: readonly FieldDescriptor[]): SweepableField[] {
+  return fields.filter((field): field is SweepableField => field.kind === 'number' || field.kind === 'select' || field.kind === 'switch')
+}
+
+/** How many takes the axes make. */
+export function sweepSize(axes: readonly SweepAxis[]): number {
+  return axes.reduce((count, axis) => count * axis.values.length, axes.length > 0 ? 1 : 0)
+}
+
+/** Row-major: cell `index` takes the first axis's value `floor(index / columns)` and the second's `index % columns`. */
+export function cellValues(axes: readonly SweepAxis[], index: number): Record<string, SweepValue> {
+  const values: Record<string, SweepValue> = {}
+  let rest = index
+  for (let at = axes.length - 1; at >= 0; at--) {
+    const axis = axes[at]!
+    values[axis.field] = axis.values[rest % axis.values.length]!
+    rest = Math.floor(rest / axis.values.length)
+  }
+  return values
+}
+
+/** `steps` evenly spaced values from `from` to `to` (both included); integers rounded, repeats dropped. */
+export function rangeValues(from: number, to: number, steps: number, integer: boolean): number[] {
+  if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isInteger(steps) || steps < 1) return []
+  const values: number[] = []
+  for (let step = 0; step < steps; step++) {
+    const exact = steps === 1 ? from : from + ((to - from) * step) / (steps - 1)
+    const value = integer ? Math.round(exact) : Number(exact.toPrecision(10))
+    if (!values.includes(value)) values.push(value)
+  }
+  return values
+}
+
+/** A field's value from its text in a list ("3, 4.5"), or undefined when the text is not one. */
+export function parseSweepValue(field: SweepableField, text: string): SweepValue | undefined {
+  const trimmed = text.trim()
+  if (field.kind === 'switch') return trimmed === 'true' ? true : trimmed === 'false' ? false : undefined
+  if (field.kind === 'select') return field.options.find((option) => String(option) === trimmed)
+  if (trimmed === '') return undefined
+  const value = Number(trimmed)
+  return Number.isFinite(value) ? value : undefined
+}
+
+/** The seed each take gets: one shared seed, or consecutive ones from it when seeds vary. */
+export function seedOfCell(seed: number, index: number, varySeed: boolean): number {
+  return varySeed ? (seed + index) % SEED_LIMIT : seed
+}
+
+/** A random seed, for a sweep whose form left the seed empty (and for "Randomise"). */
+export function randomSeed(): number {
+  const [value] = crypto.getRandomValues(new Uint32Array(1))
+  return value!
+}
+
+/**
+ * The input of cell `index`: the base input with the cell's values, and the seed when the endpoint
+ * has one (unless the seed itself is swept).
+ */
+export function cellInput(base: Payload, axes: readonly SweepAxis[], index: number, seed: number | null, varySeed: boolean): Payload {
+  const input: { [key: string]: JsonValue } = { ...base, ...cellValues(axes, index) }
+  if (seed !== null && !axes.some((axis) => axis.field === SEED_FIELD)) input[SEED_FIELD] = seedOfCell(seed, index, varySeed)
+  return input
+}
+
+/** Every cell's input, in cell order. */
+export function sweepInputs(base: Payload, axes: readonly SweepAxis[], seed: number | null, varySeed: boolean): Payload[] {
+  return Array.from({ length: sweepSize(axes) }, (_, index) => cellInput(base, axes, index, seed, varySeed))
+}

@@ -1,0 +1,57 @@
+import type { Payload } from '@/lib/schema'
+import type { TakeView } from '@/lib/takes/take-view'
+import type { SweepAxis, SweepValue } from './sweep-plan'
+
+/** RUNNING: takes are still being submitted or followed. DONE: every take has ended. STOPPED: the rest was not submitted. */
+export const SWEEP_STATUSES = ['RUNNING', 'DONE', 'STOPPED'] as const
+export type SweepStatus = (typeof SWEEP_STATUSES)[number]
+
+/** A cell's take, without its logs (the grid shows status and player, not logs). */
+export type SweepCellTake = Omit<TakeView, 'logs'>
+
+export interface SweepCellView {
+  index: number
+  /** The swept fields' values in this cell. */
+  values: Record<string, SweepValue>
+  /** Whether the server has submitted this cell (false: waiting, or skipped when the sweep stopped). */
+  submitted: boolean
+  /** Null until the server submits the cell's take (or after the take was deleted). */
+  take: SweepCellTake | null
+}
+
+/** A sweep as `GET /api/sweeps/<id>` answers it. */
+export interface SweepView {
+  id: string
+  endpointId: string
+  status: SweepStatus
+  /** First axis: rows; second axis (if any): columns. */
+  axes: SweepAxis[]
+  /** The base input every take starts from. */
+  input: Payload
+  /** The shared seed (or the first of the varied ones); null when the endpoint has no seed. */
+  seed: number | null
+  varySeed: boolean
+  concurrency: number
+  /** The sum of every cell's estimate, as announced before the sweep ran. */
+  estimateUsd: number
+  createdAt: string
+  cells: SweepCellView[]
+}
+
+/** What `POST /api/sweeps` answers. */
+export interface CreatedSweep {
+  id: string
+  url: string
+  count: number
+  estimateUsd: number
+}
+
+/** A refusal of the sweep API; `field` names the form field (or sweep setting) it is about. */
+export interface SweepProblem {
+  detail: string
+  field?: string
+}
+
+export function sweepPath(id: string): string {
+  return `/sweeps/${encodeURIComponent(id)}`
+}

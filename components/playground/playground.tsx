@@ -11,10 +11,12 @@ import { billedTake, estimateTake } from '@/lib/pricing/estimate'
 import { mediaRoleOf } from '@/lib/generation/output-shape'
 import { Button } from '@/components/ui/button'
 import { PresetsButton } from '@/components/presets/presets-button'
+import { SweepButton } from '@/components/sweep-panel/sweep-button'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
 import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 import { MediaFactsContext } from '@/components/schema-form/media-facts'
 import { RunPanel } from './run-panel'
+import { useSeedControls } from './seed-controls'
 import { useTake } from './use-take'
 import { useTakeFromUrl } from './use-take-from-url'
 import { progressOfView } from '@/lib/takes/take-progress'
@@ -71,6 +73,18 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
     focusFirst(compiled.fields.map((field) => field.name).filter((name) => errors[name]))
   }
 
+  /** Validates the whole form as Run does, for a sweep: its payload, or null (the first invalid field focused). */
+  async function validate() {
+    if (await form.trigger()) return payloadFrom(form.getValues() as FormValues, compiled.fields)
+    focusFirst(compiled.fields.map((field) => field.name).filter((name) => form.getFieldState(name).invalid))
+    return null
+  }
+
+  function setFieldError(field: string, message: string) {
+    form.setError(field, { type: 'server', message })
+    focusFirst([field])
+  }
+
   async function start(input: Payload) {
     const final = await run(input)
     if (final?.error?.kind !== 'validation') return
@@ -98,11 +112,12 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
     return () => window.removeEventListener('keydown', onKeyDown)
   }, [])
 
-  const seedField = compiled.fields.find((field) => field.name === 'seed')
-  const useSeed = seedField
+  const hasSeed = compiled.fields.some((field) => field.name === 'seed')
+  const seedControls = useSeedControls(form, hasSeed)
+  const useSeed = hasSeed
     ? (seed: number) => {
-        form.setValue(seedField.name, seed, { shouldDirty: true, shouldValidate: true })
-        focusFirst([seedField.name])
+        seedControls.choose(seed)
+        focusFirst(['seed'])
       }
     : undefined
 
@@ -123,7 +138,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
         <form
           ref={formElement}
           noValidate
-          onSubmit={form.handleSubmit((input) => (active ? undefined : start(input)), onInvalid)}
+          onSubmit={form.handleSubmit((input) => (active ? undefined : start(seedControls.seeded(input))), onInvalid)}
           className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(360px,460px)]"
         >
           <section aria-label="Input" className="min-w-0">
@@ -138,8 +153,22 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
                 Reset to defaults
               </Button>
               <PresetsButton endpointId={endpoint.id} currentValues={() => payload} onLoad={loadInput} />
+              <SweepButton
+                endpointId={endpoint.id}
+                fields={compiled.fields}
+                payload={payload}
+                priced={priced}
+                media={media}
+                validate={validate}
+                onFieldError={setFieldError}
+              />
             </div>
-            <SchemaFields fields={compiled.fields} additionalOpen={additionalOpen} onAdditionalOpenChange={setAdditionalOpen} />
+            <SchemaFields
+              fields={compiled.fields}
+              additionalOpen={additionalOpen}
+              onAdditionalOpenChange={setAdditionalOpen}
+              extras={seedControls.extras}
+            />
           </section>
           <RunPanel
             endpointId={endpoint.id}

@@ -1,3 +1,4 @@
+import { lazy, Suspense, useEffect } from 'react'
 import type { Payload } from '@/lib/schema'
 import type { Bill, Estimate } from '@/lib/pricing'
 import type { TakeProgress } from '@/lib/takes/take-progress'
@@ -5,7 +6,7 @@ import { Button } from '@/components/ui/button'
 import { abbreviateDataUris } from '@/components/schema-form/format'
 import { TakeStatus } from '@/components/takes/take-status'
 import { TakeLogs } from '@/components/takes/take-logs'
-import { TakeResult, type InputMedia } from '@/components/takes/take-result'
+import type { InputMedia } from '@/components/takes/take-result'
 import { CodeExport } from './code-export'
 import { TakeLinks } from './take-links'
 import { EstimatePanel } from './estimate-panel'
@@ -26,9 +27,18 @@ interface RunPanelProps {
   resultInputs: InputMedia[]
 }
 
+// The result (player, facts, compare with the input) is a chunk of its own, fetched as soon as a
+// take starts: the playground's first load does not carry it.
+const loadTakeResult = () => import('@/components/takes/take-result')
+const TakeResult = lazy(() => loadTakeResult().then((module) => ({ default: module.TakeResult })))
+
 /** The run area: estimate, Run, the take's progress and result, and the request as code. */
 export function RunPanel(props: RunPanelProps) {
   const { endpointId, payload, estimate, take, active, billed } = props
+  const hasTake = take !== null
+  useEffect(() => {
+    if (hasTake) void loadTakeResult()
+  }, [hasTake])
   return (
     <aside aria-label="Run" className="min-w-0 space-y-4">
       <div className="space-y-4 rounded-lg border border-line bg-panel p-4">
@@ -43,7 +53,9 @@ export function RunPanel(props: RunPanelProps) {
       </div>
       {take?.phase === 'completed' && take.output && (
         <section aria-label="Result" className="rounded-lg border border-line bg-panel p-4">
-          <TakeResult output={take.output} inputs={props.resultInputs} onUseSeed={props.onUseSeed} />
+          <Suspense fallback={<p className="text-sm text-muted">Loading the player…</p>}>
+            <TakeResult output={take.output} inputs={props.resultInputs} onUseSeed={props.onUseSeed} />
+          </Suspense>
           {take.takeId && <TakeLinks takeId={take.takeId} />}
         </section>
       )}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import type { FieldDescriptor } from '@/lib/schema'
 import { FieldWidget } from './field-widget'
 
@@ -5,16 +6,28 @@ interface SchemaFieldsProps {
   fields: FieldDescriptor[]
   additionalOpen: boolean
   onAdditionalOpenChange: (open: boolean) => void
+  /** Controls shown right under a field, by field name (e.g. the seed's). */
+  extras?: Partial<Record<string, ReactNode>>
+}
+
+function Field({ field, extra }: { field: FieldDescriptor; extra: ReactNode }) {
+  if (!extra) return <FieldWidget field={field} path={field.name} />
+  return (
+    <div className="space-y-2">
+      <FieldWidget field={field} path={field.name} />
+      {extra}
+    </div>
+  )
 }
 
 /** The prompt, required and media fields first; everything else under "Additional settings". */
-export function SchemaFields({ fields, additionalOpen, onAdditionalOpenChange }: SchemaFieldsProps) {
+export function SchemaFields({ fields, additionalOpen, onAdditionalOpenChange, extras }: SchemaFieldsProps) {
   const main = fields.filter((field) => field.group === 'main')
   const additional = fields.filter((field) => field.group === 'additional')
   return (
     <div className="space-y-5">
       {main.map((field) => (
-        <FieldWidget key={field.name} field={field} path={field.name} />
+        <Field key={field.name} field={field} extra={extras?.[field.name]} />
       ))}
       {additional.length > 0 && (
         <details
@@ -27,7 +40,7 @@ export function SchemaFields({ fields, additionalOpen, onAdditionalOpenChange }:
           </summary>
           <div className="space-y-5 border-t border-line p-4">
             {additional.map((field) => (
-              <FieldWidget key={field.name} field={field} path={field.name} />
+              <Field key={field.name} field={field} extra={extras?.[field.name]} />
             ))}
           </div>
         </details>

@@ -84,12 +84,6 @@ export function seedOfCell(seed: number, index: number, varySeed: boolean): numb
   return varySeed ? (seed + index) % SEED_LIMIT : seed
 }
 
-/** A random seed, for a sweep whose form left the seed empty (and for "Randomise"). */
-export function randomSeed(): number {
-  const [value] = crypto.getRandomValues(new Uint32Array(1))
-  return value!
-}
-
 /**
  * The input of cell `index`: the base input with the cell's values, and the seed when the endpoint
  * has one (unless the seed itself is swept).

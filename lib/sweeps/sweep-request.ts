@@ -9,13 +9,13 @@ import {
   MAX_SWEEP_AXES,
   MAX_SWEEP_CONCURRENCY,
   MAX_SWEEP_TAKES,
-  randomSeed,
   SEED_FIELD,
   sweepableFields,
   sweepInputs,
   sweepSize,
   type SweepAxis,
 } from './sweep-plan'
+import { randomSeed } from './random-seed'
 import type { SweepProblem } from './sweep-view'
 
 /** The largest body `POST /api/sweeps` reads (the base input may carry a data URI). */

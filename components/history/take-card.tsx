@@ -1,3 +1,4 @@
+import Link from 'next/link'
 import type { TakeView } from '@/lib/takes/take-view'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { absoluteTime, relativeTime, usdOrDash } from '@/components/takes/display-format'
@@ -7,6 +8,7 @@ import { playgroundTakePath, sharePath } from '@/components/share/share-path'
 import { CompareCheckbox } from './compare-selection'
 import { PreviewLink } from './preview-link'
 import { TakeCardActions } from './take-card-actions'
+import { sweepPath } from '@/lib/sweeps/sweep-view'
 
 interface TakeCardProps {
   take: TakeView
@@ -60,7 +62,14 @@ export function TakeCard({ take, origin, now }: TakeCardProps) {
             Link revoked
           </p>
         )}
-        <CompareCheckbox id={take.id} />
+        <div className="flex items-center justify-between gap-2">
+          <CompareCheckbox id={take.id} />
+          {take.sweepId && (
+            <Link href={sweepPath(take.sweepId)} className="text-xs text-accent underline">
+              Part of a sweep
+            </Link>
+          )}
+        </div>
         <TakeCardActions id={take.id} shareUrl={absoluteUrl(origin, sharePath(take.id))} shareEnabled={take.shareEnabled} />
       </div>
     </article>

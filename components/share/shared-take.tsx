@@ -7,6 +7,7 @@ import { TakeDetails } from './take-details'
 import { TakeErrorMessage } from '@/components/takes/take-error'
 import { TakeParameters } from './take-parameters'
 import { TakeWatcher } from './take-watcher'
+import { sweepPath } from '@/lib/sweeps/sweep-view'
 
 const actionClass = 'inline-flex items-center rounded-md border border-line bg-panel px-3 py-1.5 text-sm hover:border-accent'
 
@@ -59,6 +60,11 @@ export function SharedTake({ take }: { take: TakeView }) {
                 <a href={take.videoUrl} download={`take-${take.id}.mp4`} className={actionClass}>
                   Download
                 </a>
+              )}
+              {take.sweepId && (
+                <Link href={sweepPath(take.sweepId)} className={actionClass}>
+                  Its sweep
+                </Link>
               )}
               <Link href={remixPath(take.endpointId, take.id)} className={actionClass}>
                 Remix

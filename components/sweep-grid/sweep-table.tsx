@@ -29,7 +29,7 @@ export function SweepTable({ sweep, labels, caption }: { sweep: SweepView; label
       <caption className="sr-only">{caption}</caption>
       <thead>
         <tr>
-          <td data-testid="sweep-corner" className={`${HEADER} text-muted`}>
+          <td data-testid="sweep-corner" className={`${HEADER} w-40 text-muted`}>
             {cornerText(labels, sweep.axes)}
           </td>
           {columnAxis.values.map((value, column) => (
@@ -42,7 +42,7 @@ export function SweepTable({ sweep, labels, caption }: { sweep: SweepView; label
       <tbody>
         {rows.map((rowValue, row) => (
           <tr key={row}>
-            <th scope="row" className={`${HEADER} align-top`}>
+            <th scope="row" className={`${HEADER} w-40 align-top`}>
               {rowAxis && rowValue !== null ? axisValueText(labels, rowAxis.field, rowValue) : labelOf(labels, columnAxis.field)}
             </th>
             {columnAxis.values.map((_, column) => {

@@ -27,6 +27,8 @@ export interface TakeView {
   startedAt: string | null
   completedAt: string | null
   shareEnabled: boolean
+  /** The sweep this take is a cell of, if any. */
+  sweepId: string | null
   /** The studio's own copy of the video when it has one, else fal's URL (never a data: URI). */
   videoUrl: string | null
   posterUrl: string | null
@@ -50,6 +52,7 @@ export interface TakeRecord {
   startedAt: Date | null
   completedAt: Date | null
   shareEnabled: boolean
+  sweepId: string | null
   videoKey: string | null
   posterKey: string | null
 }
@@ -78,6 +81,7 @@ export function takeViewOf(take: TakeRecord): TakeView {
     startedAt: take.startedAt?.toISOString() ?? null,
     completedAt: take.completedAt?.toISOString() ?? null,
     shareEnabled: take.shareEnabled,
+    sweepId: take.sweepId,
     videoUrl: take.videoKey ? outputUrl(take.videoKey) : falVideoUrl(take.output),
     posterUrl: take.posterKey ? outputUrl(take.posterKey) : null,
   }

@@ -5,6 +5,7 @@ import { StatusBadge } from '@/components/takes/status-badge'
 import { usdOrDash } from '@/components/takes/display-format'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { playgroundTakePath, sharePath } from '@/components/share/share-path'
+import { SyncedVideo } from '@/components/compare/synced-video'
 
 /** One compared take: its player (muted, so it may play with the others), status, model, prompt, cost. */
 export function CompareCell({ take, index }: { take: TakeView; index: number }) {
@@ -13,18 +14,7 @@ export function CompareCell({ take, index }: { take: TakeView; index: number }) 
   return (
     <article data-testid="compare-cell" data-take-id={take.id} className="flex min-w-0 flex-col gap-2 rounded-lg border border-line bg-panel p-3">
       {take.videoUrl ? (
-        <video
-          data-compare-video
-          data-testid="compare-video"
-          aria-label={`Take ${index + 1} video`}
-          src={take.videoUrl}
-          poster={take.posterUrl ?? undefined}
-          controls
-          muted
-          playsInline
-          preload="metadata"
-          className="aspect-video w-full rounded bg-black"
-        />
+        <SyncedVideo src={take.videoUrl} poster={take.posterUrl} label={`Take ${index + 1} video`} testId="compare-video" />
       ) : (
         <div className="grid aspect-video place-items-center rounded border border-line text-center text-xs text-muted">
           {FINISHED_STATUSES.has(take.status) ? 'This take has no video.' : 'Not finished yet.'}

@@ -5,6 +5,7 @@ import { CompareCheckbox } from '@/components/history/compare-selection'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { usdOrDash } from '@/components/takes/display-format'
 import { playgroundTakePath, sharePath } from '@/components/share/share-path'
+import { SyncedVideo } from '@/components/compare/synced-video'
 
 /** What the cell shows in place of a player: its take's progress, or why it has no video. */
 function TakeState({ take }: { take: SweepCellTake }) {
@@ -51,18 +52,7 @@ export function SweepCell({ index, take, submitted, stopped, valuesText }: Sweep
   return (
     <div data-testid="sweep-cell" data-index={index} data-take-id={take.id} data-status={take.status} className="flex min-w-0 flex-col gap-1.5">
       {take.status === 'COMPLETED' && take.videoUrl ? (
-        <video
-          data-compare-video
-          data-testid="sweep-video"
-          aria-label={valuesText}
-          src={take.videoUrl}
-          poster={take.posterUrl ?? undefined}
-          controls
-          muted
-          playsInline
-          preload="metadata"
-          className="aspect-video w-full rounded bg-black"
-        />
+        <SyncedVideo src={take.videoUrl} poster={take.posterUrl} label={valuesText} testId="sweep-video" />
       ) : (
         <TakeState take={take} />
       )}

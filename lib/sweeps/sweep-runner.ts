@@ -5,6 +5,7 @@ import type { FalClient } from '@fal-ai/client'
 import { UNFINISHED_STATUSES } from '@/lib/db/schema'
 import { claimRunningSweeps, endSweep, listSweepTakes, releaseSweepLeases, type Sweep } from '@/lib/db/sweep-queries'
 import { serverFalClient } from '@/lib/fal/server-client'
+import { positiveMs, Ticker } from '@/lib/takes/ticker'
 import { submitNextSweepCell } from './submit-sweep-cell'
 
 export interface SweepRunnerOptions {
@@ -28,44 +29,36 @@ export class SweepRunner {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}:sweeps`
   private readonly client: FalClient
   private readonly leaseMs: number
-  private readonly tickMs: number
   private readonly capacity: number
-  private timer: NodeJS.Timeout | undefined
-  private ticking = false
+  private readonly ticker: Ticker
 
   constructor(options: SweepRunnerOptions = {}) {
     this.client = options.client ?? serverFalClient()
     this.leaseMs = options.leaseMs ?? 15_000
-    this.tickMs = options.tickMs ?? 1000
     this.capacity = options.capacity ?? 20
+    this.ticker = new Ticker('sweep runner', options.tickMs ?? 1000, () => this.advanceAll())
   }
 
   start() {
-    this.timer ??= setInterval(() => void this.tick(), this.tickMs)
-    void this.tick()
+    this.ticker.start()
   }
 
   async stop() {
-    clearInterval(this.timer)
-    this.timer = undefined
+    this.ticker.stop()
     await releaseSweepLeases(this.owner).catch(() => {})
   }
 
-  /** One pass over this process's sweeps (exposed for tests). */
-  async tick() {
-    if (this.ticking) return
-    this.ticking = true
-    try {
-      const sweeps = await claimRunningSweeps(this.owner, this.leaseMs, this.capacity)
-      for (const sweep of sweeps) {
-        await this.advance(sweep).catch((error: unknown) =>
-          console.error(`[takes] sweep ${sweep.id} could not advance:`, error instanceof Error ? error.message : error),
-        )
-      }
-    } catch (error) {
-      console.error('[takes] sweep runner tick failed:', error instanceof Error ? error.message : error)
-    } finally {
-      this.ticking = false
+  /** One pass over this process's sweeps now (tests call it; the ticker calls it every `tickMs`). */
+  tick(): Promise<void> {
+    return this.ticker.tick()
+  }
+
+  private async advanceAll() {
+    const sweeps = await claimRunningSweeps(this.owner, this.leaseMs, this.capacity)
+    for (const sweep of sweeps) {
+      await this.advance(sweep).catch((error: unknown) =>
+        console.error(`[takes] sweep ${sweep.id} could not advance:`, error instanceof Error ? error.message : error),
+      )
     }
   }
 
@@ -89,7 +82,7 @@ type Holder = { [KEY]?: SweepRunner }
 export function startSweepRunner(): SweepRunner {
   const holder = globalThis as Holder
   if (!holder[KEY]) {
-    holder[KEY] = new SweepRunner()
+    holder[KEY] = new SweepRunner({ leaseMs: positiveMs(process.env.TAKES_LEASE_MS) })
     holder[KEY].start()
   }
   return holder[KEY]

@@ -7,6 +7,7 @@ import { describeFalError, isTransientFalError } from '@/lib/fal/describe-error'
 import { serverFalClient } from '@/lib/fal/server-client'
 import type { JsonValue } from '@/lib/schema'
 import { settleTake } from './settle-take'
+import { positiveMs, Ticker } from './ticker'
 
 export interface FollowerOptions {
   client?: FalClient
@@ -43,46 +44,34 @@ export class TakeFollower {
   private readonly following = new Map<string, AbortController>()
   private readonly client: FalClient
   private readonly leaseMs: number
-  private readonly tickMs: number
   private readonly pollMs: number
   private readonly capacity: number
-  private timer: NodeJS.Timeout | undefined
-  private ticking = false
+  private readonly ticker: Ticker
 
   constructor(options: FollowerOptions = {}) {
     this.client = options.client ?? serverFalClient()
     this.leaseMs = options.leaseMs ?? 15_000
-    this.tickMs = options.tickMs ?? 1000
     this.pollMs = options.pollMs ?? 1000
     this.capacity = options.capacity ?? 100
+    this.ticker = new Ticker('follower', options.tickMs ?? 1000, () => this.tick())
   }
 
   start() {
-    this.timer ??= setInterval(() => void this.tick(), this.tickMs)
-    void this.tick()
+    this.ticker.start()
   }
 
   async stop() {
-    clearInterval(this.timer)
-    this.timer = undefined
+    this.ticker.stop()
     for (const controller of this.following.values()) controller.abort()
     await releaseLease(this.owner, [...this.following.keys()]).catch(() => [])
   }
 
   private async tick() {
-    if (this.ticking) return
-    this.ticking = true
-    try {
-      const held = [...this.following.keys()]
-      const renewed = new Set(await renewLease(this.owner, held, this.leaseMs))
-      for (const id of held) if (!renewed.has(id)) this.following.get(id)?.abort()
-      const claimed = await claimUnfinishedTakes(this.owner, this.leaseMs, this.capacity - this.following.size)
-      for (const take of claimed) this.follow(take)
-    } catch (error) {
-      console.error('[takes] follower tick failed:', error instanceof Error ? error.message : error)
-    } finally {
-      this.ticking = false
-    }
+    const held = [...this.following.keys()]
+    const renewed = new Set(await renewLease(this.owner, held, this.leaseMs))
+    for (const id of held) if (!renewed.has(id)) this.following.get(id)?.abort()
+    const claimed = await claimUnfinishedTakes(this.owner, this.leaseMs, this.capacity - this.following.size)
+    for (const take of claimed) this.follow(take)
   }
 
   private follow(take: Take) {
@@ -154,12 +143,6 @@ export class TakeFollower {
       }
     }
   }
-}
-
-/** A setting in milliseconds, or undefined (the default applies) when absent or not a positive integer. */
-function positiveMs(value: string | undefined): number | undefined {
-  const parsed = Number(value)
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined
 }
 
 const KEY = Symbol.for('takes.follower')

@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { Suspense } from 'react'
 import { BackendBadge } from '@/components/backend-badge'
+import { SessionControls } from '@/components/session-controls'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -24,9 +25,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/takes" className="text-muted hover:text-white">
               History
             </Link>
-            <div className="ml-auto">
+            <div className="ml-auto flex items-center gap-4">
               <Suspense>
                 <BackendBadge />
+                <SessionControls />
               </Suspense>
             </div>
           </nav>

@@ -11,7 +11,12 @@ process.env.NODE_ENV ??= 'production'
 const { default: next } = await import('next')
 
 const port = Number(process.env.PORT ?? 3000)
-const hostname = process.env.HOSTNAME
+// Without a password the studio (and the fal key behind it) is open to whoever reaches it: it then
+// listens on this machine only, unless HOSTNAME says otherwise.
+const open = Boolean(process.env.TAKES_PASSWORD)
+const hostname = process.env.HOSTNAME ?? (open ? undefined : '127.0.0.1')
+/** Carries the caller's address to the routes (rate limits); any such header a client sent is replaced. */
+const ADDRESS_HEADER = 'x-takes-client-address'
 const distDir = process.env.TAKES_DIST_DIR ?? '.next'
 const staticDir = path.resolve(distDir, 'static')
 const STATIC_PREFIX = '/_next/static/'
@@ -50,6 +55,7 @@ async function brotliCopy(req) {
 
 await app.prepare()
 createServer(async (req, res) => {
+  req.headers[ADDRESS_HEADER] = req.socket.remoteAddress ?? ''
   const copy = await brotliCopy(req)
   if (!copy) return handle(req, res)
   res.writeHead(200, {
@@ -64,4 +70,11 @@ createServer(async (req, res) => {
   pipeline(createReadStream(copy.file), res, () => {})
 }).listen(port, hostname, () => {
   console.log(`Takes is listening on http://${hostname ?? 'localhost'}:${port}`)
+  if (!open) {
+    console.log(
+      hostname === '127.0.0.1'
+        ? 'No TAKES_PASSWORD: listening on this machine only. Set TAKES_PASSWORD (and HOSTNAME=0.0.0.0) to open the studio to a network.'
+        : `No TAKES_PASSWORD, yet listening on ${hostname}: anyone who reaches it can spend with the studio's fal key.`,
+    )
+  }
 })

@@ -321,3 +321,19 @@ export async function deletePreset(id: string, db?: Db): Promise<boolean> {
   const rows = await (await conn(db)).delete(presets).where(eq(presets.id, id)).returning({ id: presets.id })
   return rows.length > 0
 }
+
+// ── Spend ────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What takes created since `since` cost or may cost: the billed amount of finished takes, plus the
+ * estimate of takes still running (their bill is not known yet).
+ */
+export async function spentSince(since: Date, db?: Db): Promise<number> {
+  const [row] = await (await conn(db))
+    .select({
+      total: sql<string | number | null>`coalesce(sum(coalesce(${takes.billedUsd}, case when ${takes.status} in ('IN_QUEUE', 'IN_PROGRESS') then ${takes.estimateUsd} else 0 end)), 0)`,
+    })
+    .from(takes)
+    .where(sql`${takes.createdAt} >= ${since.toISOString()}::timestamptz`)
+  return Number(row?.total ?? 0)
+}

@@ -1,4 +1,5 @@
 import { browserFalClient } from './browser-client'
+import { MAX_UPLOAD_BYTES } from './upload-limits'
 
 type Progress = (fraction: number) => void
 
@@ -32,6 +33,9 @@ function fetchWithUploadProgress(onProgress: Progress): typeof fetch {
 
 /** Uploads a local file with `fal.storage.upload` through the proxy; resolves to its URL. */
 export async function uploadFile(file: File, onProgress: Progress): Promise<string> {
+  if (file.size > MAX_UPLOAD_BYTES) {
+    throw new Error(`This file is ${(file.size / 1024 ** 3).toFixed(1)} GB: the studio uploads files up to 1 GB.`)
+  }
   const fal = browserFalClient(fetchWithUploadProgress(onProgress))
   const url = await fal.storage.upload(file)
   onProgress(1)

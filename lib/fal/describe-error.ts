@@ -15,6 +15,10 @@ const REQUEST_ERRORS: Record<string, { message: string; retryable: boolean }> = 
   rate_limited: { message: 'fal is rate-limiting this key right now.', retryable: true },
   client_cancelled: { message: 'The take was cancelled.', retryable: true },
   internal_error: { message: 'fal had an internal error.', retryable: true },
+  // The studio's own refusals, in the same shape (lib/fal/proxy.ts).
+  budget_exceeded: { message: 'This take is over the studio’s spending cap.', retryable: false },
+  studio_rate_limited: { message: 'Too many requests from you right now.', retryable: true },
+  sign_in_required: { message: 'Your session has ended: sign in again.', retryable: false },
 }
 
 const BY_STATUS: Record<number, { message: string; retryable: boolean }> = {

@@ -2,9 +2,15 @@ import 'server-only'
 import { createRouteHandler } from '@fal-ai/server-proxy/nextjs'
 import type { NextRequest } from 'next/server'
 import type { Catalog } from '@/lib/endpoints'
+import { authConfig, isValidSession, sessionFromCookieHeader } from '@/lib/auth/session'
+import { clientAddress } from '@/lib/http/client-address'
 import { publicOriginOf } from '@/lib/http/public-origin'
+import { rateLimited, type RateScope } from '@/lib/http/rate-limit'
+import { estimateTake } from '@/lib/pricing/estimate'
+import { BUDGET_ERROR_TYPE, checkBudget, spendCaps } from '@/lib/takes/spend-guard'
 import { ORIGIN_HEADER } from '@/lib/local-fal/http'
 import { compileSchema, type Payload } from '@/lib/schema'
+import { mediaUrlProblems } from '@/lib/schema/media-urls'
 import type { Take } from '@/lib/db/queries'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 import { abandonSubmit, confirmSubmit, recordSubmit } from '@/lib/takes/record-take'
@@ -15,6 +21,25 @@ import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from '
 
 const TARGET_HEADER = 'x-fal-target-url'
 const MAX_BODY_BYTES = 64 * 1024 * 1024
+
+/** Uploads the studio takes: the media its endpoints read. */
+const UPLOAD_TYPE = /^(video|audio|image)\/[\w.+-]+$/i
+
+/** Why an upload handshake is refused (a type no endpoint reads), or null. */
+function uploadProblem(body: string | undefined): string | null {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body ?? '')
+  } catch {
+    return 'The upload request is not valid JSON'
+  }
+  const type = typeof parsed === 'object' && parsed !== null ? (parsed as { content_type?: unknown }).content_type : undefined
+  if (typeof type !== 'string' || !UPLOAD_TYPE.test(type)) return `Only video, audio and image files can be uploaded (this file is ${typeof type === 'string' && type ? type : 'of no known type'}).`
+  return null
+}
+
+/** Which calls count against which rate limit. */
+const RATE_SCOPE: Partial<Record<FalTarget['kind'], RateScope>> = { submit: 'submit', 'upload-initiate': 'upload', 'upload-initiate-multipart': 'upload' }
 
 const METHOD_OF: Record<FalTarget['kind'], string> = {
   submit: 'POST',
@@ -64,7 +89,12 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
             `${localPath}/rest/storage/upload/initiate*`,
           ],
     allowUnauthorizedRequests: false,
-    isAuthenticated: async () => true,
+    // Signed in, when the studio has a password (the route's proxy.ts checks it too).
+    isAuthenticated: async (behavior) => {
+      const config = authConfig(env)
+      const cookie = behavior.getHeader('cookie')
+      return !config || isValidSession(config, sessionFromCookieHeader(Array.isArray(cookie) ? cookie.join('; ') : (cookie ?? null)))
+    },
     resolveFalAuth: async () => (mode === 'fal' ? falAuthorization(env) : 'Key local-simulator'),
   })
 
@@ -73,6 +103,12 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     if (!target) return refuse(403, 'This proxy only reaches the studio’s fal endpoints')
     if (request.method.toUpperCase() !== METHOD_OF[target.kind]) return refuse(405, 'Method not allowed for this target')
     if ('appId' in target && !appIds.has(target.appId)) return refuse(403, 'Endpoint is not in the studio’s catalog')
+    const scope = RATE_SCOPE[target.kind]
+    if (scope) {
+      const session = sessionFromCookieHeader(request.headers.get('cookie'))
+      const limited = rateLimited(scope, [`address:${clientAddress(request.headers, env)}`, ...(session ? [`session:${session}`] : [])], env)
+      if (limited) return limited
+    }
 
     let body: string | undefined
     if (request.method.toUpperCase() !== 'GET') {
@@ -80,6 +116,11 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (declared > MAX_BODY_BYTES) return refuse(413, 'Request body too large')
       body = await request.text()
       if (body.length > MAX_BODY_BYTES) return refuse(413, 'Request body too large')
+    }
+
+    if (target.kind === 'upload-initiate' || target.kind === 'upload-initiate-multipart') {
+      const problem = uploadProblem(body)
+      if (problem) return refuse(415, problem)
     }
 
     let submit: { take: Take } | undefined
@@ -94,10 +135,15 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       }
       const parsed = entry.validator.safeParse(input)
       if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
+      const badMedia = mediaUrlProblems(entry.fields, input as Payload)
+      if (badMedia.length) return validationErrorResponse(badMedia.map(({ field, message }) => ({ loc: ['body', field], msg: message, type: 'value_error.url.scheme' })))
       try {
         const media = await inputMediaFacts(input as Payload, mode)
+        const estimate = estimateTake({ pricing: entry.endpoint.pricing, outputRule: entry.endpoint.outputRule, defaults: entry.defaults }, input as Payload, media)
+        const overBudget = await checkBudget([estimate.amount], spendCaps(env))
+        if (overBudget) return jsonResponse({ detail: overBudget.detail, error_type: BUDGET_ERROR_TYPE, cap: overBudget.cap }, { status: 402 })
         // The input as sent (not as parsed), so a remix reproduces it exactly.
-        submit = { take: await recordSubmit(entry.endpoint, entry.defaults, input as Payload, media) }
+        submit = { take: await recordSubmit(entry.endpoint, input as Payload, estimate.amount) }
       } catch (error) {
         console.error('[takes] could not record a take:', error instanceof Error ? error.message : error)
         return refuse(503, 'The studio could not record this take, so it was not submitted. Try again in a moment.')
@@ -107,6 +153,8 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     const headers = new Headers()
     request.headers.forEach((value, key) => {
       const name = key.toLowerCase()
+      // For isAuthenticated only: the server proxy forwards nothing but x-fal-* headers to fal.
+      if (name === 'cookie') headers.set(name, value)
       if (name.startsWith('x-fal-') && name !== TARGET_HEADER && name !== ORIGIN_HEADER) headers.set(name, value)
       if (name === 'user-agent' || name === 'content-type' || name === 'accept') headers.set(name, value)
     })

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 
 import { byteRangeResponse } from '@/lib/http/byte-range'
+import { MAX_UPLOAD_BYTES } from '@/lib/fal/upload-limits'
 
 /** Where the local backend keeps uploaded inputs and rendered outputs. */
 export const FILES_ROUTE = '/api/local-fal/files'
@@ -16,7 +17,6 @@ interface FileMeta {
 }
 
 const FILE_ID = /^[a-f0-9-]{36}$/
-const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 
 function safeName(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '')

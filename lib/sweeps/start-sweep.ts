@@ -3,19 +3,24 @@ import { backendMode } from '@/lib/fal/backend'
 import { createSweepRecord, type Sweep } from '@/lib/db/sweep-queries'
 import { estimateTake } from '@/lib/pricing/estimate'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
+import { checkBudget, spendCaps, type BudgetRefusal } from '@/lib/takes/spend-guard'
 import type { CheckedSweep } from './sweep-request'
 
 /**
- * Records a checked sweep; the sweep runner submits its takes from then on. Its total is the sum of
- * each cell's estimate, from the same `estimateTake` and media facts each take records at submit.
+ * Records a checked sweep, unless it would break a spending cap; the sweep runner submits its takes
+ * from then on. Its total is the sum of each cell's estimate, from the same `estimateTake` and media
+ * facts each take records at submit.
  */
-export async function startSweep(sweep: CheckedSweep, env: NodeJS.ProcessEnv = process.env): Promise<Sweep> {
+export async function startSweep(sweep: CheckedSweep, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: true; sweep: Sweep } | { ok: false; refusal: BudgetRefusal }> {
   const { endpoint, compiled } = sweep
   // Media fields cannot be swept, so every cell has the base input's media.
   const media = await inputMediaFacts(sweep.input, backendMode(env))
   const priced = { pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults: compiled.defaults }
-  const estimateUsd = sweep.inputs.reduce((total, input) => total + estimateTake(priced, input, media).amount, 0)
-  return createSweepRecord({
+  const estimates = sweep.inputs.map((input) => estimateTake(priced, input, media).amount)
+  const refusal = await checkBudget(estimates, spendCaps(env))
+  if (refusal) return { ok: false, refusal }
+  const estimateUsd = estimates.reduce((total, amount) => total + amount, 0)
+  const record = await createSweepRecord({
     endpointId: endpoint.id,
     input: sweep.input,
     axes: sweep.axes,
@@ -25,4 +30,5 @@ export async function startSweep(sweep: CheckedSweep, env: NodeJS.ProcessEnv = p
     cellCount: sweep.inputs.length,
     estimateUsd,
   })
+  return { ok: true, sweep: record }
 }

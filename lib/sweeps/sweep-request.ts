@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { catalog as defaultCatalog, type Catalog, type Endpoint } from '@/lib/endpoints'
 import { compiledEndpoint } from '@/lib/endpoints/compiled'
 import type { CompiledSchema, Payload } from '@/lib/schema'
+import { mediaUrlProblems } from '@/lib/schema/media-urls'
 import {
   DEFAULT_SWEEP_CONCURRENCY,
   MAX_AXIS_VALUES,
@@ -90,6 +91,8 @@ export function checkSweepRequest(body: unknown, catalog: Catalog = defaultCatal
   const problem = axesProblem(axes, compiled)
   if (problem) return problem
 
+  const [badMedia] = mediaUrlProblems(compiled.fields, input)
+  if (badMedia) return refuse(400, badMedia.message, badMedia.field)
   const hasSeed = compiled.fields.some((field) => field.name === SEED_FIELD)
   const given = input[SEED_FIELD]
   const seed = !hasSeed ? null : typeof given === 'number' ? given : randomSeed()

@@ -1,10 +1,8 @@
 import 'server-only'
 import type { Endpoint } from '@/lib/endpoints'
 import type { TakeError } from '@/lib/fal/describe-error'
-import type { InputMediaFacts } from '@/lib/generation/output-shape'
-import type { FormValues, Payload } from '@/lib/schema'
+import type { Payload } from '@/lib/schema'
 import { createTake, deleteTake, finishTake, releaseLease, updateTake, type Take } from '@/lib/db/queries'
-import { estimateTake } from '@/lib/pricing/estimate'
 
 /** Long enough for one forwarded submit; if the server dies mid-submit, a follower ends the take after it. */
 const SUBMIT_LEASE_MS = 2 * 60_000
@@ -16,15 +14,8 @@ const CONFIRM_ATTEMPTS = 4
  * Records a take before its submit leaves the server, so a take fal accepts is never unrecorded.
  * It is leased to its submit, so no follower picks it up before it has a request id.
  */
-export async function recordSubmit(
-  endpoint: Endpoint,
-  defaults: FormValues,
-  input: Payload,
-  media: InputMediaFacts,
-  sweep?: { id: string; index: number },
-): Promise<Take> {
-  const estimate = estimateTake({ pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults }, input, media)
-  return createTake({ endpointId: endpoint.id, input, estimateUsd: estimate.amount, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS }, sweep })
+export async function recordSubmit(endpoint: Endpoint, input: Payload, estimateUsd: number, sweep?: { id: string; index: number }): Promise<Take> {
+  return createTake({ endpointId: endpoint.id, input, estimateUsd, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS }, sweep })
 }
 
 /**

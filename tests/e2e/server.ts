@@ -9,8 +9,8 @@ export interface StudioProcess {
 
 export async function startStudio(port: number, env: Record<string, string>): Promise<StudioProcess> {
   const child: ChildProcess = spawn(process.execPath, [path.join('scripts', 'serve.mjs')], {
-    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', ...env },
-    stdio: 'ignore',
+    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', TAKES_RATE_SUBMIT: '100000', TAKES_RATE_UPLOAD: '100000', ...env },
+    stdio: process.env.E2E_STUDIO_LOGS === '1' ? 'inherit' : 'ignore',
   })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000

@@ -170,7 +170,9 @@ describe('the sweep runner', () => {
       const checked = checkSweepRequest({ endpointId: V2V, input: { ...BASE, seed: 5 }, axes: STEPS_BY_GUIDANCE, concurrency: 2, varySeed: false })
       if (!checked.ok) throw new Error(checked.problem.detail)
       const { startSweep } = await import('@/lib/sweeps/start-sweep')
-      const sweep = await startSweep(checked.sweep, { ...process.env, TAKES_BACKEND: 'local' })
+      const started = await startSweep(checked.sweep, { ...process.env, TAKES_BACKEND: 'local' })
+      if (!started.ok) throw new Error(started.refusal.detail)
+      const { sweep } = started
       const { client, submitted } = submittingClient((input) => input.guidance_scale === 5 && input.num_inference_steps === 20)
       const runner = new SweepRunner({ client })
       const finishAll = async (takes: Take[]) => {

@@ -18,7 +18,9 @@ export async function POST(request: NextRequest) {
   const checked = checkSweepRequest(body.value)
   if (!checked.ok) return problem(checked.status, checked.problem)
   try {
-    const sweep = await startSweep(checked.sweep)
+    const started = await startSweep(checked.sweep)
+    if (!started.ok) return problem(402, { detail: started.refusal.detail })
+    const { sweep } = started
     const created: CreatedSweep = { id: sweep.id, url: sweepPath(sweep.id), count: sweep.cellCount, estimateUsd: sweep.estimateUsd }
     return NextResponse.json(created, { status: 201, headers: { location: created.url } })
   } catch (error) {

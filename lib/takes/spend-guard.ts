@@ -1,0 +1,66 @@
+import 'server-only'
+import { spentSince } from '@/lib/db/queries'
+import type { TakeError } from '@/lib/fal/describe-error'
+import { formatUsd } from '@/lib/pricing/estimate'
+
+/** The owner's spending caps, in USD; each is off when unset. */
+export interface SpendCaps {
+  perTake?: number
+  perDay?: number
+}
+
+export const BUDGET_ERROR_TYPE = 'budget_exceeded'
+
+function capOf(value: string | undefined): number | undefined {
+  const parsed = Number(value)
+  return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined
+}
+
+export function spendCaps(env: NodeJS.ProcessEnv = process.env): SpendCaps {
+  return { perTake: capOf(env.TAKES_MAX_TAKE_USD), perDay: capOf(env.TAKES_DAILY_USD) }
+}
+
+/** The start of today, UTC: the daily cap's day. */
+export function startOfDay(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
+}
+
+/** Today's spend: billed, plus the estimates of takes still running. */
+export function spentToday(now = new Date()): Promise<number> {
+  return spentSince(startOfDay(now))
+}
+
+/** A refusal that says which cap, and by how much. */
+export type BudgetRefusal = { cap: 'per-take' | 'daily'; detail: string }
+
+/**
+ * Whether takes estimated at `estimates` (USD each) fit the caps: each under the per-take cap, and
+ * all of them with today's spend under the daily cap. Null when they fit.
+ */
+export async function checkBudget(estimates: readonly number[], caps: SpendCaps = spendCaps(), now = new Date()): Promise<BudgetRefusal | null> {
+  if (caps.perTake !== undefined) {
+    const largest = Math.max(...estimates)
+    if (largest > caps.perTake) {
+      return {
+        cap: 'per-take',
+        detail: `The estimate ${formatUsd(largest)} is over the per-take cap of ${formatUsd(caps.perTake)} (TAKES_MAX_TAKE_USD) by ${formatUsd(largest - caps.perTake)}.`,
+      }
+    }
+  }
+  if (caps.perDay !== undefined) {
+    const spent = await spentToday(now)
+    const adding = estimates.reduce((total, amount) => total + amount, 0)
+    if (spent + adding > caps.perDay) {
+      return {
+        cap: 'daily',
+        detail: `Today’s spend would reach ${formatUsd(spent + adding)} (${formatUsd(spent)} so far + ${formatUsd(adding)}), over the daily cap of ${formatUsd(caps.perDay)} (TAKES_DAILY_USD) by ${formatUsd(spent + adding - caps.perDay)}.`,
+      }
+    }
+  }
+  return null
+}
+
+/** How a budget refusal is kept on a sweep cell's take (as describeFalError would describe the proxy's 402). */
+export function budgetTakeError(refusal: BudgetRefusal): TakeError {
+  return { kind: 'request', message: 'This take is over the studio’s spending cap.', detail: refusal.detail, errorType: BUDGET_ERROR_TYPE, status: 402, retryable: false }
+}

@@ -34,6 +34,7 @@ export default defineConfig({
       // The suite submits far faster than a person; the limits themselves are tested on a server of their own.
       TAKES_RATE_SUBMIT: '100000',
       TAKES_RATE_UPLOAD: '100000',
+      TAKES_RATE_LOGIN: '100000',
     },
     url: `http://127.0.0.1:${port}/api/endpoints`,
     reuseExistingServer: false,

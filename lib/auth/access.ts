@@ -1,12 +1,9 @@
-/** Paths anyone may open when the studio has a password: signing in, shared take pages and their media, fal's webhook, the simulator. */
+/** Paths anyone may open when the studio has a password: signing in, shared take pages and their media. */
 const PUBLIC_PATHS: readonly RegExp[] = [
   /^\/login$/,
   /^\/api\/auth\/login$/,
   /^\/t\/[A-Za-z0-9_-]+$/,
   /^\/api\/outputs\//,
-  /^\/api\/fal\/webhook$/,
-  // The local backend: the server itself calls it over HTTP (following, uploads), and it spends nothing.
-  /^\/api\/local-fal(\/|$)/,
   /^\/_next\//,
   /^\/favicon\.ico$/,
 ]

@@ -1,4 +1,4 @@
-import type { NextRequest, NextResponse } from 'next/server'
+import type { NextRequest } from 'next/server'
 import { SESSION_COOKIE, SESSION_DAYS } from './session'
 
 /** Secure when the studio is reached over HTTPS (directly, or behind a proxy that says so). */
@@ -7,12 +7,8 @@ function isHttps(request: NextRequest): boolean {
 }
 
 /** Sets (or, with null, clears) the session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS. */
-export function setSessionCookie(response: NextResponse, request: NextRequest, token: string | null) {
-  response.cookies.set(SESSION_COOKIE, token ?? '', {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: isHttps(request),
-    path: '/',
-    maxAge: token ? SESSION_DAYS * 86_400 : 0,
-  })
+export function setSessionCookie(response: Response, request: NextRequest, token: string | null) {
+  const attributes = [`${SESSION_COOKIE}=${token ?? ''}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${token ? SESSION_DAYS * 86_400 : 0}`]
+  if (isHttps(request)) attributes.push('Secure')
+  response.headers.append('set-cookie', attributes.join('; '))
 }

@@ -59,3 +59,9 @@ export function sessionFromCookieHeader(header: string | null): string | undefin
   }
   return undefined
 }
+
+/** Whether a request may act as the studio's owner: the studio has no password, or the request carries a valid session. */
+export function isOwnerRequest(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
+  const config = authConfig(env)
+  return !config || isValidSession(config, sessionFromCookieHeader(headers.get('cookie')))
+}

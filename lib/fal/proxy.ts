@@ -2,7 +2,8 @@ import 'server-only'
 import { createRouteHandler } from '@fal-ai/server-proxy/nextjs'
 import type { NextRequest } from 'next/server'
 import type { Catalog } from '@/lib/endpoints'
-import { authConfig, isValidSession, sessionFromCookieHeader } from '@/lib/auth/session'
+import { isCrossOrigin } from '@/lib/auth/access'
+import { isOwnerRequest, sessionFromCookieHeader } from '@/lib/auth/session'
 import { clientAddress } from '@/lib/http/client-address'
 import { publicOriginOf } from '@/lib/http/public-origin'
 import { rateLimited, type RateScope } from '@/lib/http/rate-limit'
@@ -91,14 +92,18 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     allowUnauthorizedRequests: false,
     // Signed in, when the studio has a password (the route's proxy.ts checks it too).
     isAuthenticated: async (behavior) => {
-      const config = authConfig(env)
       const cookie = behavior.getHeader('cookie')
-      return !config || isValidSession(config, sessionFromCookieHeader(Array.isArray(cookie) ? cookie.join('; ') : (cookie ?? null)))
+      return isOwnerRequest(new Headers(cookie ? { cookie: Array.isArray(cookie) ? cookie.join('; ') : cookie } : {}), env)
     },
     resolveFalAuth: async () => (mode === 'fal' ? falAuthorization(env) : 'Key local-simulator'),
   })
 
   async function handle(request: NextRequest): Promise<Response> {
+    // This route is outside proxy.ts (its bodies are large), so it guards itself, before anything else.
+    if (isCrossOrigin(request.method.toUpperCase(), request.headers, env.TAKES_PUBLIC_URL)) return refuse(403, 'Requests from another site are refused.')
+    if (!isOwnerRequest(request.headers, env)) {
+      return jsonResponse({ detail: 'Sign in first.', error_type: 'sign_in_required' }, { status: 401 })
+    }
     const target = parseFalTarget(request.headers.get(TARGET_HEADER))
     if (!target) return refuse(403, 'This proxy only reaches the studio’s fal endpoints')
     if (request.method.toUpperCase() !== METHOD_OF[target.kind]) return refuse(405, 'Method not allowed for this target')

@@ -8,8 +8,10 @@ export interface StudioProcess {
 }
 
 export async function startStudio(port: number, env: Record<string, string>): Promise<StudioProcess> {
+  // A server left on the port would answer the readiness check below in this one's place.
+  if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`)
   const child: ChildProcess = spawn(process.execPath, [path.join('scripts', 'serve.mjs')], {
-    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', TAKES_RATE_SUBMIT: '100000', TAKES_RATE_UPLOAD: '100000', ...env },
+    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', TAKES_RATE_SUBMIT: '100000', TAKES_RATE_UPLOAD: '100000', TAKES_RATE_LOGIN: '100000', ...env },
     stdio: process.env.E2E_STUDIO_LOGS === '1' ? 'inherit' : 'ignore',
   })
   const url = `http://127.0.0.1:${port}`
@@ -17,7 +19,8 @@ export async function startStudio(port: number, env: Record<string, string>): Pr
   for (;;) {
     if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}`)
     try {
-      if ((await fetch(`${url}/api/endpoints`)).ok) break
+      // Any answer but a server error: with a password, the catalog answers 401.
+      if ((await fetch(`${url}/api/endpoints`)).status < 500) break
     } catch {
       // not listening yet
     }

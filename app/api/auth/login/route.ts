@@ -1,4 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server'
+import type { NextRequest } from 'next/server'
+import { redirectTo } from '@/lib/http/redirect'
 import { safeNextPath } from '@/lib/auth/access'
 import { authConfig, createSessionToken, passwordMatches } from '@/lib/auth/session'
 import { setSessionCookie } from '@/lib/auth/session-cookie'
@@ -12,19 +13,17 @@ const MAX_FIELD = 4096
 /** POST /api/auth/login (the sign-in form: `password`, `next`): sets the session cookie and returns to `next`. */
 export async function POST(request: NextRequest) {
   const config = authConfig()
-  if (!config) return NextResponse.redirect(new URL('/', request.url), 303)
+  if (!config) return redirectTo(request, '/')
   const limited = rateLimited('login', clientAddress(request.headers))
   if (limited) return limited
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_FIELD * 2) return new Response('The sign-in form is too large.', { status: 413 })
   const form = await request.formData().catch(() => null)
   const password = form?.get('password')
   const next = safeNextPath(String(form?.get('next') ?? '/').slice(0, MAX_FIELD))
   if (typeof password !== 'string' || password.length > MAX_FIELD || !passwordMatches(config, password)) {
-    const back = new URL('/login', request.url)
-    back.searchParams.set('error', '1')
-    back.searchParams.set('next', next)
-    return NextResponse.redirect(back, 303)
+    return redirectTo(request, `/login?${new URLSearchParams({ error: '1', next })}`)
   }
-  const response = NextResponse.redirect(new URL(next, request.url), 303)
+  const response = redirectTo(request, next)
   setSessionCookie(response, request, createSessionToken(config))
   return response
 }

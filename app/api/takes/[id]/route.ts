@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { deleteTake, getTake } from '@/lib/db/queries'
+import { isOwnerRequest } from '@/lib/auth/session'
 import { deleteTakeOutput } from '@/lib/storage/keep-output'
 import { takeViewOf } from '@/lib/takes/take-view'
 import { waitForFinishedTake } from '@/lib/takes/wait-for-take'
@@ -12,12 +13,15 @@ interface Context {
 
 const notFound = () => NextResponse.json({ detail: 'No such take' }, { status: 404 })
 
-/** A take as JSON. `?wait=1` holds the answer (up to 20 s) until the take has finished. */
+/**
+ * A take as JSON. `?wait=1` holds the answer (up to 20 s) until the take has finished. Signed out
+ * (when the studio has a password), only a shared take answers: its public page reads it.
+ */
 export async function GET(request: NextRequest, { params }: Context) {
   const { id } = await params
   const wait = request.nextUrl.searchParams.get('wait') === '1'
   const take = wait ? await waitForFinishedTake(id, 20_000, request.signal) : await getTake(id)
-  if (!take) return notFound()
+  if (!take || (!take.shareEnabled && !isOwnerRequest(request.headers))) return notFound()
   return NextResponse.json(takeViewOf(take), { headers: { 'cache-control': 'no-store' } })
 }
 

@@ -15,7 +15,7 @@ export interface AuthConfig {
  * Sign-in settings from the environment, or null when the studio has no password. The secret is
  * `TAKES_SESSION_SECRET`, or one derived from the password (so changing the password signs everyone out).
  */
-export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig | null {
+export function authConfig(env: Readonly<Record<string, string | undefined>> = process.env): AuthConfig | null {
   const password = env.TAKES_PASSWORD
   if (!password) return null
   const secret = env.TAKES_SESSION_SECRET || createHash('sha256').update(`takes-session:${password}`).digest('base64url')
@@ -61,7 +61,7 @@ export function sessionFromCookieHeader(header: string | null): string | undefin
 }
 
 /** Whether a request may act as the studio's owner: the studio has no password, or the request carries a valid session. */
-export function isOwnerRequest(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
+export function isOwnerRequest(headers: Headers, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   const config = authConfig(env)
   return !config || isValidSession(config, sessionFromCookieHeader(headers.get('cookie')))
 }

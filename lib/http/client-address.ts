@@ -5,7 +5,7 @@ export const ADDRESS_HEADER = 'x-takes-client-address'
  * The caller's address: the connection's, or — only when `TAKES_TRUST_PROXY=1` says a reverse proxy
  * in front sets it — the first `X-Forwarded-For` entry.
  */
-export function clientAddress(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+export function clientAddress(headers: Headers, env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (env.TAKES_TRUST_PROXY === '1') {
     const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim()
     if (forwarded) return forwarded

@@ -10,7 +10,7 @@ export const RATE_LIMITS = {
 export type RateScope = keyof typeof RATE_LIMITS
 
 /** Per scope, `TAKES_RATE_<SCOPE>=<n>` overrides the limit per window (tests set small ones). */
-function limitOf(scope: RateScope, env: NodeJS.ProcessEnv): number {
+function limitOf(scope: RateScope, env: Readonly<Record<string, string | undefined>>): number {
   const override = Number(env[`TAKES_RATE_${scope.toUpperCase()}`])
   return Number.isInteger(override) && override > 0 ? override : RATE_LIMITS[scope].limit
 }
@@ -28,7 +28,7 @@ function windows(): Map<string, number[]> {
  * Counts a request against every key (e.g. the session and the address) and answers 429 with
  * `Retry-After` when any is over its limit (the refused request is not counted); null when it may go.
  */
-export function rateLimited(scope: RateScope, keys: string | string[], env: NodeJS.ProcessEnv = process.env, now = Date.now()): NextResponse | null {
+export function rateLimited(scope: RateScope, keys: string | string[], env: Readonly<Record<string, string | undefined>> = process.env, now = Date.now()): NextResponse | null {
   const { windowMs, what } = RATE_LIMITS[scope]
   const limit = limitOf(scope, env)
   const store = windows()

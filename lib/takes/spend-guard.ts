@@ -16,7 +16,7 @@ function capOf(value: string | undefined): number | undefined {
   return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined
 }
 
-export function spendCaps(env: NodeJS.ProcessEnv = process.env): SpendCaps {
+export function spendCaps(env: Readonly<Record<string, string | undefined>> = process.env): SpendCaps {
   return { perTake: capOf(env.TAKES_MAX_TAKE_USD), perDay: capOf(env.TAKES_DAILY_USD) }
 }
 

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeDb } from '@/lib/db/client'
+import { SLOW, tempDir } from './db-fixture'
 import { isCrossOrigin, isPublicPath, safeNextPath } from '@/lib/auth/access'
 import { authConfig, createSessionToken, isValidSession, passwordMatches, sessionFromCookieHeader } from '@/lib/auth/session'
 import { rateLimited } from '@/lib/http/rate-limit'
@@ -104,4 +107,39 @@ describe('spend caps', () => {
     })
     expect(await checkBudget([100], {})).toBeNull()
   })
+})
+
+describe('the daily cap', () => {
+  const saved = { TAKES_DB_DIR: process.env.TAKES_DB_DIR, DATABASE_URL: process.env.DATABASE_URL }
+  beforeAll(async () => {
+    process.env.TAKES_DB_DIR = path.join(await tempDir(), 'db')
+    delete process.env.DATABASE_URL
+  })
+  afterAll(async () => {
+    await closeDb()
+    Object.assign(process.env, saved)
+    if (saved.TAKES_DB_DIR === undefined) delete process.env.TAKES_DB_DIR
+  })
+
+  it(
+    'counts today’s bills and the estimates of takes still running, and refuses what would go past the cap',
+    async () => {
+      const { checkBudget, spentToday } = await import('@/lib/takes/spend-guard')
+      const { createTake, finishTake } = await import('@/lib/db/queries')
+      const billed = await createTake({ endpointId: 'e', input: {}, estimateUsd: 0.3 })
+      await finishTake(billed.id, { status: 'COMPLETED', billedUsd: 0.25 })
+      const failed = await createTake({ endpointId: 'e', input: {}, estimateUsd: 5 })
+      await finishTake(failed.id, { status: 'FAILED' })
+      await createTake({ endpointId: 'e', input: {}, estimateUsd: 0.5 })
+      await createTake({ endpointId: 'e', input: {}, estimateUsd: 9, createdAt: new Date(Date.now() - 2 * 86_400_000) })
+      expect(await spentToday()).toBeCloseTo(0.75, 10)
+      expect(await checkBudget([0.25], { perDay: 1 })).toBeNull()
+      const refusal = await checkBudget([0.3], { perDay: 1 })
+      expect(refusal).toEqual({
+        cap: 'daily',
+        detail: 'Today’s spend would reach $1.0500 ($0.7500 so far + $0.3000), over the daily cap of $1.0000 (TAKES_DAILY_USD) by $0.0500.',
+      })
+    },
+    SLOW,
+  )
 })

@@ -40,7 +40,7 @@ async function withServer(extraEnv, run) {
   try {
     for (let i = 0; ; i++) {
       try {
-        if ((await fetch(`${BASE}/api/endpoints`)).ok) break
+        if ((await fetch(`${BASE}/api/endpoints`)).status < 500) break
       } catch {}
       if (i > 150) throw new Error('server did not start')
       await new Promise((r) => setTimeout(r, 200))
@@ -80,11 +80,30 @@ async function probeAll(mode) {
   await proxy('https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3', { method: 'POST', body: JSON.stringify({ content_type: 'image/png', file_name: 'a.png' }) })
 }
 
+/** The guard's refusals: signed out, a wrong password, then over the per-take cap once signed in. */
+async function probeGuard() {
+  for (const page of ['/', '/login', '/takes']) await fetchText(`guard page ${page}`, `${BASE}${page}`, { redirect: 'manual' })
+  const submit = (headers = {}) =>
+    fetchText('guard proxy submit', `${BASE}/api/fal/proxy`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-fal-target-url': 'https://queue.fal.run/fal-ai/ltx-2/image-to-video', ...headers },
+      body: JSON.stringify({ prompt: 'canary', image_url: 'https://v3.fal.media/files/x/a.png' }),
+    })
+  await submit()
+  const login = (password) =>
+    fetchText('guard sign-in', `${BASE}/api/auth/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ password, next: '/' }) })
+  await login('wrong')
+  const cookie = (await login('canary-password')).headers.get('set-cookie')?.split(';')[0] ?? ''
+  await submit({ cookie })
+  await submit({ cookie, origin: 'https://evil.example' })
+}
+
 await withServer({ TAKES_BACKEND: 'local' }, () => probeAll('local'))
 await withServer({}, () => probeAll('fal'))
+await withServer({ TAKES_PASSWORD: 'canary-password', TAKES_MAX_TAKE_USD: '0.0001' }, probeGuard)
 
 if (leaks.length) {
   console.error(`FAL_KEY leaked in:\n- ${leaks.join('\n- ')}`)
   process.exit(1)
 }
-console.log('the canary FAL_KEY appears in no built asset, page, proxy response or server log')
+console.log('the canary FAL_KEY appears in no built asset, page, proxy response, refusal or server log')

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll } from 'vitest'
-import { openDb, type Db, type DbConfig, type OpenDb } from '@/lib/db/client'
+import { closeDb, openDb, type Db, type DbConfig, type OpenDb } from '@/lib/db/client'
 
 // The databases the database tests run on: a fresh PGlite always, and a schema of its own on
 // TEST_DATABASE_URL's PostgreSQL when that is set (npm run test:all sets it).
@@ -91,3 +91,22 @@ export function useTestDb(backend: Backend): { db: () => Db; config: () => DbCon
 
 /** An endpoint id of its own per test, so each test lists only its own rows. */
 export const uniqueEndpoint = (label: string) => `fal-ai/test/${label}-${randomBytes(4).toString('hex')}`
+
+/**
+ * Points the process's own database (`getDb()`, which server code uses) at a fresh PGlite for the
+ * enclosing describe block, and restores the settings after.
+ */
+export function useProcessDb() {
+  const saved = { TAKES_DB_DIR: process.env.TAKES_DB_DIR, DATABASE_URL: process.env.DATABASE_URL }
+  beforeAll(async () => {
+    process.env.TAKES_DB_DIR = path.join(await tempDir(), 'db')
+    delete process.env.DATABASE_URL
+  })
+  afterAll(async () => {
+    await closeDb()
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  })
+}

@@ -1,7 +1,5 @@
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb } from '@/lib/db/client'
-import { SLOW, tempDir } from './db-fixture'
+import { describe, expect, it } from 'vitest'
+import { SLOW, useProcessDb } from './db-fixture'
 import { isCrossOrigin, isPublicPath, safeNextPath } from '@/lib/auth/access'
 import { authConfig, createSessionToken, isValidSession, passwordMatches, sessionFromCookieHeader } from '@/lib/auth/session'
 import { rateLimited } from '@/lib/http/rate-limit'
@@ -110,16 +108,7 @@ describe('spend caps', () => {
 })
 
 describe('the daily cap', () => {
-  const saved = { TAKES_DB_DIR: process.env.TAKES_DB_DIR, DATABASE_URL: process.env.DATABASE_URL }
-  beforeAll(async () => {
-    process.env.TAKES_DB_DIR = path.join(await tempDir(), 'db')
-    delete process.env.DATABASE_URL
-  })
-  afterAll(async () => {
-    await closeDb()
-    Object.assign(process.env, saved)
-    if (saved.TAKES_DB_DIR === undefined) delete process.env.TAKES_DB_DIR
-  })
+  useProcessDb()
 
   it(
     'counts today’s bills and the estimates of takes still running, and refuses what would go past the cap',

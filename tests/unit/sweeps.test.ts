@@ -1,12 +1,11 @@
-import path from 'node:path'
 import type { FalClient } from '@fal-ai/client'
 import { ApiError } from '@fal-ai/client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb, type Db } from '@/lib/db/client'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '@/lib/db/client'
 import { createTake, finishTake, type Take } from '@/lib/db/queries'
 import { claimRunningSweeps, createSweepRecord, endSweep, getSweep, listSweepTakes, reserveSweepCell, type CreateSweepInput } from '@/lib/db/sweep-queries'
 import { checkSweepRequest } from '@/lib/sweeps/sweep-request'
-import { backends, SLOW, tempDir, uniqueEndpoint, useTestDb } from './db-fixture'
+import { backends, SLOW, uniqueEndpoint, useProcessDb, useTestDb } from './db-fixture'
 
 const V2V = 'fal-ai/ltx-2-19b/video-to-video'
 const PRO = 'fal-ai/ltx-2/image-to-video'
@@ -152,16 +151,7 @@ function submittingClient(refused: (input: Record<string, unknown>) => boolean) 
 }
 
 describe('the sweep runner', () => {
-  const saved = { TAKES_DB_DIR: process.env.TAKES_DB_DIR, DATABASE_URL: process.env.DATABASE_URL }
-  beforeAll(async () => {
-    process.env.TAKES_DB_DIR = path.join(await tempDir(), 'db')
-    delete process.env.DATABASE_URL
-  })
-  afterAll(async () => {
-    await closeDb()
-    Object.assign(process.env, saved)
-    if (saved.TAKES_DB_DIR === undefined) delete process.env.TAKES_DB_DIR
-  })
+  useProcessDb()
 
   it(
     'keeps at most `concurrency` takes in flight, submits the next as one ends, records refusals, and ends the sweep',

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server'
 
 /** What is limited, and how much: `limit` requests per `windowMs`, per key (a session or an address). */
-export const RATE_LIMITS = {
+const RATE_LIMITS = {
   submit: { limit: 30, windowMs: 60_000, what: 'submits' },
   upload: { limit: 60, windowMs: 60_000, what: 'uploads' },
   login: { limit: 10, windowMs: 60_000, what: 'sign-in attempts' },

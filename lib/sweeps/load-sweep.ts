@@ -11,7 +11,7 @@ function cellTakeOf(take: Take): SweepCellTake {
 }
 
 /** The sweep as pages and the API show it: its settings and one cell per combination, in cell order. */
-export function sweepViewOf(sweep: Sweep, takes: readonly Take[]): SweepView {
+function sweepViewOf(sweep: Sweep, takes: readonly Take[]): SweepView {
   const byIndex = new Map(takes.map((take) => [take.sweepIndex, take]))
   return {
     id: sweep.id,

@@ -21,7 +21,7 @@ export function spendCaps(env: Readonly<Record<string, string | undefined>> = pr
 }
 
 /** The start of today, UTC: the daily cap's day. */
-export function startOfDay(now = new Date()): Date {
+function startOfDay(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
 }
 

@@ -9,6 +9,10 @@ import { SWEEP_STATUSES } from '@/lib/sweeps/sweep-view'
 /** fal's queue statuses, as a take's `status` column holds them. */
 export const TAKE_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const
 export type TakeStatus = (typeof TAKE_STATUSES)[number]
+/** Where the studio's own copy of a take's output stands (null: the take has no output to copy). */
+export const COPY_STATUSES = ['pending', 'kept', 'failed'] as const
+export type CopyStatus = (typeof COPY_STATUSES)[number]
+
 /** Statuses a take can still leave: the server follower watches these. */
 export const UNFINISHED_STATUSES = ['IN_QUEUE', 'IN_PROGRESS'] as const satisfies readonly TakeStatus[]
 
@@ -50,7 +54,24 @@ export const takes = pgTable(
     /** The studio's own copy of the output video and its poster frame (keys in `lib/storage`). */
     videoKey: text('video_key'),
     posterKey: text('poster_key'),
-    shareEnabled: boolean('share_enabled').notNull().default(true),
+    /**
+     * The output copy's state once a take has an output: `pending` while the server retries it with
+     * back-off (before fal's media expire), `kept`, or `failed` once it gave up (`copy_error` says why).
+     */
+    copyStatus: text('copy_status', { enum: COPY_STATUSES }),
+    copyAttempts: integer('copy_attempts').notNull().default(0),
+    copyRetryAt: instant('copy_retry_at'),
+    copyError: text('copy_error'),
+    /**
+     * The secret in the take's share link; null while the take is private (the default). Sharing
+     * again mints a new one, so a revoked link stays dead.
+     */
+    shareToken: text('share_token').unique(),
+    /**
+     * When the owner deleted the take: gone from every page, yet still followed to its end and still
+     * counted in the day's spend (spending is a ledger).
+     */
+    deletedAt: instant('deleted_at'),
     /** Which server process follows this take, until `lease_expires_at`. */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: instant('lease_expires_at'),
@@ -136,3 +157,23 @@ export const presets = pgTable(
 
 export type Preset = typeof presets.$inferSelect
 export type NewPreset = typeof presets.$inferInsert
+
+/** A signed-in session: its cookie carries the id and an HMAC; signing out deletes the row. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [index('sessions_expires_idx').on(t.expiresAt)],
+)
+
+export type Session = typeof sessions.$inferSelect
+
+/** Secrets the studio makes itself and keeps with its data (session signing key, the simulator's key…). */
+export const studioSecrets = pgTable('studio_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+})

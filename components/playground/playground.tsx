@@ -7,7 +7,7 @@ import type { InputMediaFacts, MediaFacts, OutputRule } from '@/lib/generation/o
 import type { FormState } from '@/components/schema-form/use-schema-form'
 import type { InputMedia } from '@/components/takes/take-result'
 import { payloadFrom } from '@/lib/schema/payload'
-import { billedTake, estimateTake } from '@/lib/pricing/estimate'
+import { billedTake, estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
 import { mediaRoleOf } from '@/lib/generation/output-shape'
 import { Button } from '@/components/ui/button'
 import { PresetsButton } from '@/components/presets/presets-button'
@@ -55,7 +55,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
     return byRole
   }, [factsByField])
 
-  const priced = { pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults: compiled.defaults }
+  const priced = pricedEndpoint(endpoint, compiled)
   const estimate = estimateTake(priced, payload, media)
   const billed = take?.phase === 'completed' && take.output ? billedTake(priced, take.output, take.input) : null
 

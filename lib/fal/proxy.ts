@@ -7,7 +7,7 @@ import { isOwnerRequest, sessionFromCookieHeader } from '@/lib/auth/session'
 import { clientAddress } from '@/lib/http/client-address'
 import { publicOriginOf } from '@/lib/http/public-origin'
 import { rateLimited, type RateScope } from '@/lib/http/rate-limit'
-import { estimateTake } from '@/lib/pricing/estimate'
+import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
 import { BUDGET_ERROR_TYPE, checkBudget, spendCaps } from '@/lib/takes/spend-guard'
 import { ORIGIN_HEADER } from '@/lib/local-fal/http'
 import { compileSchema, type Payload } from '@/lib/schema'
@@ -144,7 +144,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (badMedia.length) return validationErrorResponse(badMedia.map(({ field, message }) => ({ loc: ['body', field], msg: message, type: 'value_error.url.scheme' })))
       try {
         const media = await inputMediaFacts(input as Payload, mode)
-        const estimate = estimateTake({ pricing: entry.endpoint.pricing, outputRule: entry.endpoint.outputRule, defaults: entry.defaults }, input as Payload, media)
+        const estimate = estimateTake(pricedEndpoint(entry.endpoint, entry), input as Payload, media)
         const overBudget = await checkBudget([estimate.amount], spendCaps(env))
         if (overBudget) return jsonResponse({ detail: overBudget.detail, error_type: BUDGET_ERROR_TYPE, cap: overBudget.cap }, { status: 402 })
         // The input as sent (not as parsed), so a remix reproduces it exactly.

@@ -97,11 +97,25 @@ export interface ShapeWithAssumptions {
   assumptions: string[]
 }
 
+/**
+ * The most an endpoint's schema allows (e.g. `num_frames` ≤ 481, custom sizes ≤ 14142 px a side):
+ * what a chosen input medium whose facts are unknown is priced at, so an estimate is never below
+ * what fal can bill for it.
+ */
+export interface ShapeBounds {
+  maxFrames?: number
+  maxFps?: number
+  maxWidth?: number
+  maxHeight?: number
+}
+
 interface ShapeContext {
   input: Record<string, JsonValue>
   media: InputMediaFacts
   /** The schema's defaults: what an unusable value falls back to. */
   defaults: Record<string, JsonValue | undefined>
+  /** Set for estimates: media chosen but not read are priced at these. */
+  bounds?: ShapeBounds
   assumptions: string[]
 }
 
@@ -109,11 +123,25 @@ function assume(ctx: ShapeContext, text: string) {
   if (!ctx.assumptions.includes(text)) ctx.assumptions.push(text)
 }
 
+function isChosen(ctx: ShapeContext, role: keyof InputMediaFacts): boolean {
+  const url = ctx.input[`${role}_url`]
+  return typeof url === 'string' && url !== ''
+}
+
 /** Records that the shape needed facts of `role`'s media and did not have them. */
 function assumeForMedia(ctx: ShapeContext, role: keyof InputMediaFacts, text: string) {
-  const url = ctx.input[`${role}_url`]
-  if (typeof url !== 'string' || url === '') assume(ctx, `No input ${role} chosen yet`)
+  if (!isChosen(ctx, role)) assume(ctx, `No input ${role} chosen yet`)
   assume(ctx, text)
+}
+
+/**
+ * The schema's largest value for a fact of a chosen medium that could not be read, saying so; undefined
+ * when the medium is not chosen or the schema has no bound (the ordinary assumption then stands).
+ */
+function boundForUnread(ctx: ShapeContext, role: keyof InputMediaFacts, bound: number | undefined, text: (bound: number) => string): number | undefined {
+  if (bound === undefined || !ctx.bounds || !isChosen(ctx, role)) return undefined
+  assume(ctx, text(bound))
+  return bound
 }
 
 /**
@@ -153,8 +181,14 @@ const PICTURE_ROLES = ['video', 'image'] as const
 function autoSize(ctx: ShapeContext) {
   const known = PICTURE_ROLES.map((role) => ctx.media[role]).find((facts) => facts?.width && facts.height)
   if (known?.width && known.height) return roundedSize({ width: known.width, height: known.height })
-  const size = roundedSize(AUTO_FALLBACK)
   const expected = PICTURE_ROLES.find((role) => typeof ctx.input[`${role}_url`] === 'string')
+  const { maxWidth, maxHeight } = ctx.bounds ?? {}
+  if (expected && maxWidth !== undefined && maxHeight !== undefined && isChosen(ctx, expected)) {
+    const largest = roundedSize({ width: maxWidth, height: maxHeight })
+    assume(ctx, `The input ${expected}'s size is not known: priced at the largest size the schema allows, ${largest.width} × ${largest.height}`)
+    return largest
+  }
+  const size = roundedSize(AUTO_FALLBACK)
   if (expected) {
     assumeForMedia(ctx, expected, `Output size assumed ${size.width} × ${size.height} until the input ${expected}'s dimensions are known`)
   }
@@ -174,6 +208,8 @@ function ltx2Fps(ctx: ShapeContext): number {
   const fps = numberField(ctx, 'fps', LTX2_DEFAULT_FPS, (value) => value > 0)
   if (ctx.input.match_input_fps !== true) return fps
   if (ctx.media.video?.fps) return ctx.media.video.fps
+  const largest = boundForUnread(ctx, 'video', ctx.bounds?.maxFps, (bound) => `The input video's frame rate is not known: assumed the most the schema allows, ${bound} fps`)
+  if (largest !== undefined) return largest
   assumeForMedia(ctx, 'video', `Frame rate assumed ${fps} fps until the input video's frame rate is known`)
   return fps
 }
@@ -192,6 +228,10 @@ function ltx2Frames(ctx: ShapeContext, fps: number): number {
   }
   const numFrames = toLtxFrameCount(frames)
   const first = requested[0]
+  for (const { role } of requested) {
+    const largest = boundForUnread(ctx, role, ctx.bounds?.maxFrames, (bound) => `The input ${role}'s duration is not known: priced at the most frames the schema allows, ${toLtxFrameCount(bound)}`)
+    if (largest !== undefined) return toLtxFrameCount(largest)
+  }
   if (first) {
     assumeForMedia(ctx, first.role, `Length assumed ${numFrames} frames (num_frames) until the input ${first.role}'s duration is known`)
   }
@@ -243,8 +283,9 @@ export function resolveOutputShapeWithAssumptions(
   input: Record<string, JsonValue>,
   media: InputMediaFacts,
   defaults: Record<string, JsonValue | undefined> = {},
+  bounds?: ShapeBounds,
 ): ShapeWithAssumptions {
-  const ctx: ShapeContext = { input, media, defaults, assumptions: [] }
+  const ctx: ShapeContext = { input, media, defaults, bounds, assumptions: [] }
   const shape = rule.kind === 'ltx2' ? ltx2Shape(ctx) : fixedShape(rule, ctx)
   return { shape, assumptions: ctx.assumptions }
 }

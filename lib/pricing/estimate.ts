@@ -1,11 +1,32 @@
 import type { Endpoint } from '@/lib/endpoints'
-import type { InputMediaFacts, OutputRule, OutputShape } from '@/lib/generation/output-shape'
+import type { InputMediaFacts, OutputRule, OutputShape, ShapeBounds } from '@/lib/generation/output-shape'
 import { effectiveInput, resolveOutputShapeWithAssumptions } from '@/lib/generation/output-shape'
-import type { FormValues, JsonValue, Payload } from '@/lib/schema'
+import type { FormDescription, FormValues, JsonValue, Payload } from '@/lib/schema'
+import type { NumberField } from '@/lib/schema/fields'
 import type { PricingRule } from './rules'
 
-/** What the estimate needs of an endpoint: its rules, and its schema's defaults (`compileSchema(...).defaults`). */
-export type PricedEndpoint = Pick<Endpoint, 'pricing' | 'outputRule'> & { defaults: FormValues }
+/**
+ * What the estimate needs of an endpoint: its rules, its schema's defaults, and the most its schema
+ * allows (what chosen media whose facts are unknown are priced at). Make one with `pricedEndpoint`.
+ */
+export type PricedEndpoint = Pick<Endpoint, 'pricing' | 'outputRule'> & { defaults: FormValues; bounds: ShapeBounds }
+
+function numberFieldNamed(fields: FormDescription['fields'], name: string): NumberField | undefined {
+  const field = fields.find((candidate) => candidate.name === name)
+  return field?.kind === 'number' ? field : undefined
+}
+
+/** The largest frame count, frame rate and custom size the endpoint's schema allows. */
+export function shapeBoundsOf(fields: FormDescription['fields']): ShapeBounds {
+  const size = fields.find((field) => field.kind === 'size')
+  const side = (name: string) => (size?.kind === 'size' ? size.dimensions.find((dimension) => dimension.name === name)?.max : undefined)
+  return { maxFrames: numberFieldNamed(fields, 'num_frames')?.max, maxFps: numberFieldNamed(fields, 'fps')?.max, maxWidth: side('width'), maxHeight: side('height') }
+}
+
+/** An endpoint ready to price, from its form description (`describeForm` or `compileSchema`). */
+export function pricedEndpoint(endpoint: Pick<Endpoint, 'pricing' | 'outputRule'>, form: FormDescription): PricedEndpoint {
+  return { pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults: form.defaults, bounds: shapeBoundsOf(form.fields) }
+}
 
 /** An amount in USD and the sum that gives it, e.g. "6 s × $0.06/s at 1080p = $0.3600". */
 export interface Bill {
@@ -103,7 +124,7 @@ function estimatePerSecond(rule: PerSecondRule, outputRule: OutputRule, input: R
  */
 export function estimateTake(endpoint: PricedEndpoint, payload: Payload, media: InputMediaFacts): Estimate {
   const input = effectiveInput(endpoint.defaults, payload)
-  const { shape, assumptions } = resolveOutputShapeWithAssumptions(endpoint.outputRule, input, media, endpoint.defaults)
+  const { shape, assumptions } = resolveOutputShapeWithAssumptions(endpoint.outputRule, input, media, endpoint.defaults, endpoint.bounds)
   const rule = endpoint.pricing
   const bill =
     rule.kind === 'per_megapixel'

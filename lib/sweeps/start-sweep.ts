@@ -1,7 +1,7 @@
 import 'server-only'
 import { backendMode } from '@/lib/fal/backend'
 import { createSweepRecord, type Sweep } from '@/lib/db/sweep-queries'
-import { estimateTake } from '@/lib/pricing/estimate'
+import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 import { checkBudget, spendCaps, type BudgetRefusal } from '@/lib/takes/spend-guard'
 import type { CheckedSweep } from './sweep-request'
@@ -15,7 +15,7 @@ export async function startSweep(sweep: CheckedSweep, env: NodeJS.ProcessEnv = p
   const { endpoint, compiled } = sweep
   // Media fields cannot be swept, so every cell has the base input's media.
   const media = await inputMediaFacts(sweep.input, backendMode(env))
-  const priced = { pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults: compiled.defaults }
+  const priced = pricedEndpoint(endpoint, compiled)
   const estimates = sweep.inputs.map((input) => estimateTake(priced, input, media).amount)
   const refusal = await checkBudget(estimates, spendCaps(env))
   if (refusal) return { ok: false, refusal }

@@ -7,7 +7,7 @@ import { webhookUrlOf } from '@/lib/fal/webhook-route'
 import { compiledEndpoint } from '@/lib/endpoints/compiled'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 import { confirmSubmit, recordSubmit, refuseSubmit } from '@/lib/takes/record-take'
-import { estimateTake } from '@/lib/pricing/estimate'
+import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
 import { budgetTakeError, checkBudget, spendCaps } from '@/lib/takes/spend-guard'
 import { cellInput } from './sweep-plan'
 
@@ -25,7 +25,7 @@ export async function submitNextSweepCell(sweep: Sweep, client: FalClient, env: 
   const input = cellInput(sweep.input, sweep.axes, index, sweep.seed, sweep.varySeed)
   const media = await inputMediaFacts(input, backendMode(env))
   const { endpoint, compiled } = found
-  const estimate = estimateTake({ pricing: endpoint.pricing, outputRule: endpoint.outputRule, defaults: compiled.defaults }, input, media)
+  const estimate = estimateTake(pricedEndpoint(endpoint, compiled), input, media)
   // Today's spend may have grown since the sweep was checked: each cell is checked again.
   const overBudget = await checkBudget([estimate.amount], spendCaps(env))
   const take = await recordSubmit(endpoint, input, estimate.amount, { id: sweep.id, index })

@@ -3,7 +3,7 @@ import type { Endpoint } from '@/lib/endpoints'
 import type { InputMediaFacts } from '@/lib/generation/output-shape'
 import { mediaRoleOf } from '@/lib/generation/output-shape'
 import { compileSchema, type Payload } from '@/lib/schema'
-import { estimateTake } from '@/lib/pricing'
+import { estimateTake, pricedEndpoint } from '@/lib/pricing'
 import { fixturePath } from '../fixtures/media'
 import { mediaFactsOf } from '../fixtures/probe'
 import { backendControl } from './backend'
@@ -39,7 +39,7 @@ export function expectedEstimate(endpoint: Endpoint, payload: Payload) {
     const role = mediaRoleOf(field)
     if (role && typeof value === 'string' && value) media[role] = mediaFactsOf(fixturePath(role))
   }
-  return estimateTake({ ...endpoint, defaults: compileSchema(endpoint.input).defaults }, payload, media)
+  return estimateTake(pricedEndpoint(endpoint, compileSchema(endpoint.input)), payload, media)
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   billedMegapixels,
   billedTake,
   estimateTake,
+  pricedEndpoint,
   formatUsd,
   perMegapixelAmount,
   priceLine,
@@ -37,7 +38,7 @@ function endpoint(id: string) {
 
 function priced(id: string): PricedEndpoint {
   const found = endpoint(id)
-  return { ...found, defaults: compileSchema(found.input).defaults }
+  return pricedEndpoint(found, compileSchema(found.input))
 }
 
 /** A video-to-video payload whose price depends on nothing but its own values. */
@@ -152,16 +153,21 @@ describe('video_size', () => {
     expect(estimate.shape).toMatchObject({ width: 640, height: 480 })
   })
 
-  it("auto with the input video's size unknown assumes 1280 × 704 and says so", () => {
+  it("auto with a chosen input video whose size is unknown is priced at the largest size the schema allows, and says so", () => {
     const estimate = estimateTake(priced(V2V), fixedV2v({ video_size: 'auto' }), {})
+    expect(estimate.shape).toMatchObject({ width: 14112, height: 14112 })
+    expect(estimate.assumptions).toEqual(["The input video's size is not known: priced at the largest size the schema allows, 14112 × 14112"])
+  })
+
+  it('auto before any input video is chosen assumes 1280 × 704 (nothing to bound yet)', () => {
+    const estimate = estimateTake(priced(V2V), { prompt: 'x', video_size: 'auto', match_video_length: false, match_input_fps: false }, {})
     expect(estimate.shape).toMatchObject({ width: 1280, height: 704 })
-    expect(estimate.assumptions).toEqual(["Output size assumed 1280 × 704 until the input video's dimensions are known"])
   })
 
   it("auto with the input image's size unknown names the image", () => {
     const payload: Payload = { prompt: 'x', audio_url: AUDIO_URL, image_url: IMAGE_URL, video_size: 'auto', match_audio_length: false }
     const estimate = estimateTake(priced(A2V), payload, {})
-    expect(estimate.assumptions).toEqual(["Output size assumed 1280 × 704 until the input image's dimensions are known"])
+    expect(estimate.assumptions).toEqual(["The input image's size is not known: priced at the largest size the schema allows, 14112 × 14112"])
   })
 
   it('auto without any picture input is the documented fallback, not an assumption', () => {
@@ -240,16 +246,25 @@ describe('frames and frame rate', () => {
     expect(estimate.shape).toMatchObject({ numFrames: 121, fps: 50, duration: 121 / 50 })
   })
 
-  it('match_video_length with the duration unknown falls back to num_frames, and says so', () => {
-    const estimate = estimateTake(priced(V2V), fixedV2v({ match_video_length: true, num_frames: 100 }), {})
+  it('match_video_length with a chosen video whose duration is unknown is priced at the most frames the schema allows', () => {
+    const estimate = estimateTake(priced(V2V), fixedV2v({ match_video_length: true, num_frames: 100 }), { video: { width: 1280, height: 720, fps: 25 } })
+    expect(estimate.shape.numFrames).toBe(481)
+    expect(estimate.assumptions).toContain("The input video's duration is not known: priced at the most frames the schema allows, 481")
+    // Never below what any input within the schema's limit could be billed.
+    const known = estimateTake(priced(V2V), fixedV2v({ match_video_length: true }), { video: { width: 1280, height: 720, duration: 19 } })
+    expect(estimate.amount).toBeGreaterThanOrEqual(known.amount)
+  })
+
+  it('match_video_length before a video is chosen falls back to num_frames, and says so', () => {
+    const estimate = estimateTake(priced(V2V), { prompt: 'x', match_video_length: true, num_frames: 100, video_size: 'square' }, {})
     expect(estimate.shape.numFrames).toBe(97)
     expect(estimate.assumptions).toContain("Length assumed 97 frames (num_frames) until the input video's duration is known")
   })
 
-  it('match_input_fps with the frame rate unknown uses fps, and says so', () => {
+  it('match_input_fps with the frame rate unknown assumes the most the schema allows, and says so', () => {
     const estimate = estimateTake(priced(V2V_23), fixedV2v({ match_input_fps: true }), { video: { width: 1280, height: 720 } })
-    expect(estimate.shape.fps).toBe(24)
-    expect(estimate.assumptions).toEqual(["Frame rate assumed 24 fps until the input video's frame rate is known"])
+    expect(estimate.shape.fps).toBe(60)
+    expect(estimate.assumptions).toEqual(["The input video's frame rate is not known: assumed the most the schema allows, 60 fps"])
   })
 
   it('match_audio_length: frames = audio duration × fps, then 8k + 1', () => {
@@ -267,10 +282,10 @@ describe('frames and frame rate', () => {
     expect(estimateTake(priced(A2V), payload, { audio: { duration: 10 } }).shape.numFrames).toBe(57)
   })
 
-  it('match_audio_length with the duration unknown says so', () => {
+  it('match_audio_length with a chosen audio whose duration is unknown is priced at the most frames, and says so', () => {
     const estimate = estimateTake(priced(A2V), { prompt: 'x', audio_url: AUDIO_URL }, {})
-    expect(estimate.shape.numFrames).toBe(121)
-    expect(estimate.assumptions).toEqual(["Length assumed 121 frames (num_frames) until the input audio's duration is known"])
+    expect(estimate.shape.numFrames).toBe(481)
+    expect(estimate.assumptions).toEqual(["The input audio's duration is not known: priced at the most frames the schema allows, 481"])
   })
 })
 

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next'
+import { headers } from 'next/headers'
 import Link from 'next/link'
+import { isOwnerRequest } from '@/lib/auth/session'
 import { Suspense } from 'react'
 import { BackendBadge } from '@/components/backend-badge'
 import { SessionControls } from '@/components/session-controls'
@@ -10,29 +12,33 @@ export const metadata: Metadata = {
   description: 'Generate video with Lightricks’ LTX-2 models on fal: schema-driven forms, live estimates, every take kept.',
 }
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+/** Signed-out visitors (a shared take's viewers, the sign-in page) see nothing of the studio around the page. */
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const owner = await isOwnerRequest(await headers())
   return (
     <html lang="en">
       <body className="min-h-screen antialiased">
-        <header className="border-b border-line">
-          <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm" aria-label="Main">
-            <Link href="/" className="text-base font-semibold tracking-tight">
-              Takes
-            </Link>
-            <Link href="/" className="text-muted hover:text-white">
-              Models
-            </Link>
-            <Link href="/takes" className="text-muted hover:text-white">
-              History
-            </Link>
-            <div className="ml-auto flex items-center gap-4">
-              <Suspense>
-                <BackendBadge />
-                <SessionControls />
-              </Suspense>
-            </div>
-          </nav>
-        </header>
+        {owner && (
+          <header className="border-b border-line">
+            <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm" aria-label="Main">
+              <Link href="/" className="text-base font-semibold tracking-tight">
+                Takes
+              </Link>
+              <Link href="/" className="text-muted hover:text-white">
+                Models
+              </Link>
+              <Link href="/takes" className="text-muted hover:text-white">
+                History
+              </Link>
+              <div className="ml-auto flex items-center gap-4">
+                <Suspense>
+                  <BackendBadge />
+                  <SessionControls />
+                </Suspense>
+              </div>
+            </nav>
+          </header>
+        )}
         <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
       </body>
     </html>

@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: 'History' }
 async function pageOf(query: HistoryQuery) {
   try {
     const page = await listTakes({ endpointId: query.endpoint, status: query.status, search: query.q, cursor: query.cursor, limit: query.size })
-    return { takes: page.takes.map(takeViewOf), nextCursor: page.nextCursor, renderedAt: Date.now() }
+    return { takes: page.takes.map((take) => takeViewOf(take)), nextCursor: page.nextCursor, renderedAt: Date.now() }
   } catch (error) {
     if (error instanceof InvalidCursorError) return null
     throw error

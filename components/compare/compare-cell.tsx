@@ -4,13 +4,13 @@ import { FINISHED_STATUSES } from '@/lib/takes/take-view'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { usdOrDash } from '@/components/takes/display-format'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
-import { playgroundTakePath, sharePath } from '@/components/share/share-path'
+import { takePath } from '@/components/share/share-path'
 import { SyncedVideo } from '@/components/compare/synced-video'
 
 /** One compared take: its player (muted, so it may play with the others), status, model, prompt, cost. */
 export function CompareCell({ take, index }: { take: TakeView; index: number }) {
   const prompt = promptOf(take.input)
-  const href = take.shareEnabled ? sharePath(take.id) : playgroundTakePath(take.endpointId, take.id)
+  const href = takePath(take.id)
   return (
     <article data-testid="compare-cell" data-take-id={take.id} className="flex min-w-0 flex-col gap-2 rounded-lg border border-line bg-panel p-3">
       {take.videoUrl ? (

@@ -4,7 +4,7 @@ import { StatusBadge } from '@/components/takes/status-badge'
 import { absoluteTime, relativeTime, usdOrDash } from '@/components/takes/display-format'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { absoluteUrl } from '@/components/share/public-url'
-import { playgroundTakePath, sharePath } from '@/components/share/share-path'
+import { takePath } from '@/components/share/share-path'
 import { CompareCheckbox } from './compare-selection'
 import { PreviewLink } from './preview-link'
 import { TakeCardActions } from './take-card-actions'
@@ -21,7 +21,7 @@ interface TakeCardProps {
 /** One take in the history grid. Everything the user typed is rendered as text. */
 export function TakeCard({ take, origin, now }: TakeCardProps) {
   const prompt = promptOf(take.input)
-  const href = take.shareEnabled ? sharePath(take.id) : playgroundTakePath(take.endpointId, take.id)
+  const href = takePath(take.id)
   return (
     <article data-testid="take-card" data-take-id={take.id} className="flex h-full flex-col overflow-hidden rounded-lg border border-line bg-panel">
       <PreviewLink href={href} posterUrl={take.posterUrl} videoUrl={take.videoUrl} overlay={<StatusBadge status={take.status} />}>
@@ -57,11 +57,6 @@ export function TakeCard({ take, origin, now }: TakeCardProps) {
             </dd>
           </div>
         </dl>
-        {!take.shareEnabled && (
-          <p className="text-xs text-amber-300" data-testid="link-revoked">
-            Link revoked
-          </p>
-        )}
         <div className="flex items-center justify-between gap-2">
           <CompareCheckbox id={take.id} />
           {take.sweepId && (
@@ -70,7 +65,7 @@ export function TakeCard({ take, origin, now }: TakeCardProps) {
             </Link>
           )}
         </div>
-        <TakeCardActions id={take.id} shareUrl={absoluteUrl(origin, sharePath(take.id))} shareEnabled={take.shareEnabled} />
+        <TakeCardActions id={take.id} shareUrl={take.sharePath ? absoluteUrl(origin, take.sharePath) : null} />
       </div>
     </article>
   )

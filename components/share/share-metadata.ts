@@ -3,7 +3,6 @@ import type { TakeView } from '@/lib/takes/take-view'
 import { videoOf } from '@/components/takes/video-facts'
 import { endpointTitleOf, promptOf, truncate } from '@/components/takes/take-text'
 import { absoluteUrl } from './public-url'
-import { sharePath } from './share-path'
 
 /** Share links are private by obscurity: never indexed, never followed. */
 export const NOINDEX: Metadata['robots'] = { index: false, follow: false }
@@ -12,7 +11,7 @@ export const NOINDEX: Metadata['robots'] = { index: false, follow: false }
  * Title, description, Open Graph and Twitter tags for a take's share page, so a pasted link
  * unfurls with its poster and video. Every URL is absolute on the studio's public origin.
  */
-export function shareMetadata(take: TakeView, origin: string): Metadata {
+export function shareMetadata(take: TakeView, origin: string, pagePath: string): Metadata {
   const endpointTitle = endpointTitleOf(take.endpointId)
   const prompt = promptOf(take.input)
   const title = prompt ? truncate(prompt, 70) : `A take of ${endpointTitle}`
@@ -29,7 +28,7 @@ export function shareMetadata(take: TakeView, origin: string): Metadata {
     openGraph: {
       type: 'video.other',
       siteName: 'Takes',
-      url: absoluteUrl(origin, sharePath(take.id)),
+      url: absoluteUrl(origin, pagePath),
       title,
       description,
       ...(poster ? { images: [{ url: poster, width, height, alt: title }] } : {}),

@@ -1,11 +1,6 @@
-/** Where a take's share page lives. */
-export function sharePath(id: string): string {
+/** A take's own page, for its owner (its share page, for anyone with the link, is `TakeView.sharePath`). */
+export function takePath(id: string): string {
   return `/t/${encodeURIComponent(id)}`
-}
-
-/** The playground showing a take, for takes whose share link is revoked. */
-export function playgroundTakePath(endpointId: string, id: string): string {
-  return `/models/${endpointId}?take=${encodeURIComponent(id)}`
 }
 
 /** The playground with a take's input loaded into the form. */

@@ -3,6 +3,7 @@ import { FINISHED_STATUSES, type TakeView } from '@/lib/takes/take-view'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { remixPath } from './share-path'
+import { ShareLinkControl } from './share-link-control'
 import { TakeDetails } from './take-details'
 import { TakeErrorMessage } from '@/components/takes/take-error'
 import { TakeParameters } from './take-parameters'
@@ -34,8 +35,16 @@ function Player({ take }: { take: TakeView }) {
   )
 }
 
+interface SharedTakeProps {
+  take: TakeView
+  /** For the take's owner: its share link's absolute address (null while private), and Remix. */
+  owner?: { shareUrl: string | null }
+  /** For anyone holding the share link: its token (the page then shows nothing but the take). */
+  shareToken?: string
+}
+
 /** A take's read-only page: what was asked, what came out, what it cost. User text is text only. */
-export function SharedTake({ take }: { take: TakeView }) {
+export function SharedTake({ take, owner, shareToken }: SharedTakeProps) {
   const prompt = promptOf(take.input)
   const finished = FINISHED_STATUSES.has(take.status)
   return (
@@ -54,23 +63,26 @@ export function SharedTake({ take }: { take: TakeView }) {
           <Player take={take} />
           <div className="flex flex-wrap items-center gap-3">
             <StatusBadge status={take.status} />
-            {!finished && <TakeWatcher id={take.id} />}
+            {!finished && <TakeWatcher id={take.id} shareToken={shareToken} />}
             <div className="ml-auto flex gap-2">
               {take.videoUrl && (
                 <a href={take.videoUrl} download={`take-${take.id}.mp4`} className={actionClass}>
                   Download
                 </a>
               )}
-              {take.sweepId && (
+              {owner && take.sweepId && (
                 <Link href={sweepPath(take.sweepId)} className={actionClass}>
                   Its sweep
                 </Link>
               )}
-              <Link href={remixPath(take.endpointId, take.id)} className={actionClass}>
-                Remix
-              </Link>
+              {owner && (
+                <Link href={remixPath(take.endpointId, take.id)} className={actionClass}>
+                  Remix
+                </Link>
+              )}
             </div>
           </div>
+          {owner && <ShareLinkControl id={take.id} shareUrl={owner.shareUrl} />}
           {take.error && take.status !== 'CANCELLED' && <TakeErrorMessage error={take.error} />}
         </div>
         <aside className="space-y-4">

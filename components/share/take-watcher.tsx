@@ -14,9 +14,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * Follows an unfinished take by long-polling the take API (which answers once the take finishes,
- * or after 20 s), then re-renders the page from the server with the result.
+ * or after 20 s), then re-renders the page from the server with the result. A signed-out viewer of
+ * a shared take (`shareToken`) gets an answer at once, so it asks every few seconds instead.
  */
-export function TakeWatcher({ id }: { id: string }) {
+export function TakeWatcher({ id, shareToken }: { id: string; shareToken?: string }) {
   const router = useRouter()
   useEffect(() => {
     const controller = new AbortController()
@@ -24,10 +25,10 @@ export function TakeWatcher({ id }: { id: string }) {
     async function follow() {
       while (!signal.aborted) {
         try {
-          const take = await fetchTake(id, { wait: true, signal })
+          const take = await fetchTake(id, shareToken ? { shareToken, signal } : { wait: true, signal })
           // Finished, or deleted meanwhile: either way the server's page says what to show now.
           if (!take || FINISHED_STATUSES.has(take.status)) return router.refresh()
-          continue
+          if (!shareToken) continue
         } catch {
           if (signal.aborted) return
         }
@@ -36,7 +37,7 @@ export function TakeWatcher({ id }: { id: string }) {
     }
     void follow()
     return () => controller.abort()
-  }, [id, router])
+  }, [id, shareToken, router])
   return (
     <p role="status" className="text-sm text-muted" data-testid="take-watcher">
       Still generating — this page updates when the take finishes.

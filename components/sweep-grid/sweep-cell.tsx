@@ -4,7 +4,7 @@ import type { SweepCellTake } from '@/lib/sweeps/sweep-view'
 import { CompareCheckbox } from '@/components/history/compare-selection'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { usdOrDash } from '@/components/takes/display-format'
-import { playgroundTakePath, sharePath } from '@/components/share/share-path'
+import { takePath } from '@/components/share/share-path'
 import { SyncedVideo } from '@/components/compare/synced-video'
 
 /** What the cell shows in place of a player: its take's progress, or why it has no video. */
@@ -48,7 +48,7 @@ export function SweepCell({ index, take, submitted, stopped, valuesText }: Sweep
       </div>
     )
   }
-  const href = take.shareEnabled ? sharePath(take.id) : playgroundTakePath(take.endpointId, take.id)
+  const href = takePath(take.id)
   return (
     <div data-testid="sweep-cell" data-index={index} data-take-id={take.id} data-status={take.status} className="flex min-w-0 flex-col gap-1.5">
       {take.status === 'COMPLETED' && take.videoUrl ? (

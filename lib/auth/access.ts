@@ -1,14 +1,17 @@
-/** Paths anyone may open when the studio has a password: signing in, shared take pages and their media. */
+/**
+ * Paths anyone may open when the studio has a password: signing in, shared take pages (`/s/<token>`)
+ * and kept media (whose route answers a signed-out caller only with the take's current share token).
+ */
 const PUBLIC_PATHS: readonly RegExp[] = [
   /^\/login$/,
   /^\/api\/auth\/login$/,
-  /^\/t\/[A-Za-z0-9_-]+$/,
+  /^\/s\/[A-Za-z0-9_-]+$/,
   /^\/api\/outputs\//,
   /^\/_next\//,
   /^\/favicon\.ico$/,
 ]
 
-/** A take's JSON, which its public page reads while the take runs; the route answers signed-out callers only for shared takes. */
+/** A take's JSON, which its share page reads while the take runs; the route answers signed-out callers only with the take's share token. */
 const SHARED_TAKE_API = /^\/api\/takes\/[A-Za-z0-9_-]+$/
 
 export function isPublicPath(pathname: string, method: string): boolean {
@@ -39,8 +42,28 @@ export function isCrossOrigin(method: string, headers: Headers, publicUrl: strin
   return !allowed.has(host)
 }
 
-/** A `next` address to return to after signing in: a path on this site, never another site. */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
-  return next
+/** What no plain path holds: control characters (a CR/LF would split headers; browsers drop tabs and newlines from URLs) and backslashes (browsers read them as slashes). */
+function notInAPlainPath(char: string): boolean {
+  const code = char.charCodeAt(0)
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || char === '\\'
+}
+/** The same, percent-encoded (`%0d%0a`, `%5c`): refused too rather than trusted to stay encoded. */
+const ENCODED_NOT_IN_A_PLAIN_PATH = /%(?:[01][0-9a-f]|7f|5c)/i
+const MAX_NEXT_LENGTH = 2048
+const SOME_ORIGIN = 'http://studio.invalid'
+
+/** A `next` address to return to after signing in: a plain path on this site (normalised), else `/`. */
+export function safeNextPath(next: unknown): string {
+  const plain = typeof next === 'string' && next.length <= MAX_NEXT_LENGTH && next.startsWith('/') && !next.startsWith('//')
+  if (!plain || [...next].some(notInAPlainPath) || ENCODED_NOT_IN_A_PLAIN_PATH.test(next)) {
+    return '/'
+  }
+  let url: URL
+  try {
+    url = new URL(next, SOME_ORIGIN)
+  } catch {
+    return '/'
+  }
+  // Whatever the parser makes of it, it must still be on this site.
+  return url.origin === SOME_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : '/'
 }

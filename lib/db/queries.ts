@@ -1,5 +1,7 @@
 import 'server-only'
+import { randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import type { PgInsertValue } from 'drizzle-orm/pg-core'
 import type { Payload } from '@/lib/schema'
 import type { Db } from './client'
 import { conn, isUniqueViolation, nowPlus } from './query-helpers'
@@ -17,7 +19,6 @@ export interface CreateTakeInput {
   /** Known when the take is recorded after the submit answered. */
   falRequestId?: string | null
   status?: TakeStatus
-  shareEnabled?: boolean
   /** Defaults to the database's clock; set for imports (and tests). */
   createdAt?: Date
   /**
@@ -46,7 +47,10 @@ export type TakePatch = Partial<
     | 'completedAt'
     | 'videoKey'
     | 'posterKey'
-    | 'shareEnabled'
+    | 'copyStatus'
+    | 'copyAttempts'
+    | 'copyRetryAt'
+    | 'copyError'
   >
 >
 
@@ -81,30 +85,72 @@ export class InvalidCursorError extends Error {
 
 const promptOf = sql`${takes.input} ->> 'prompt'`
 
-export async function createTake(values: CreateTakeInput, db?: Db): Promise<Take> {
-  const [take] = await (await conn(db))
-    .insert(takes)
-    .values({
+function newTakeValues(values: CreateTakeInput): PgInsertValue<typeof takes> {
+  return {
       endpointId: values.endpointId,
       input: values.input,
       estimateUsd: values.estimateUsd ?? null,
       falRequestId: values.falRequestId ?? null,
       status: values.status ?? 'IN_QUEUE',
-      shareEnabled: values.shareEnabled ?? true,
       ...(values.createdAt ? { createdAt: values.createdAt, updatedAt: values.createdAt } : {}),
       ...(values.sweep ? { sweepId: values.sweep.id, sweepIndex: values.sweep.index } : {}),
       ...(values.lease ? { leaseOwner: values.lease.owner, leaseExpiresAt: nowPlus(values.lease.ms) } : {}),
-    })
-    .returning()
+  }
+}
+
+export async function createTake(values: CreateTakeInput, db?: Db): Promise<Take> {
+  const [take] = await (await conn(db)).insert(takes).values(newTakeValues(values)).returning()
   if (!take) throw new Error('The take was not stored.')
   return take
 }
 
+/** Any session-level advisory lock key will do, as long as every Takes process uses the same one. */
+const SPEND_LOCK_KEY = 727_165_006
+
+/**
+ * Records a take only if `fits(spent)` says today's spend (`spentSince(since)`) leaves room for it:
+ * the check and the insert are one transaction under one advisory lock, so submits racing in any
+ * number of processes never together pass the room left. Null when it does not fit.
+ */
+export async function createTakeWithinBudget<Refusal>(
+  values: CreateTakeInput,
+  since: Date,
+  refuse: (spent: number) => Refusal | null,
+  db?: Db,
+): Promise<{ take: Take } | { refusal: Refusal }> {
+  return (await conn(db)).transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SPEND_LOCK_KEY})`)
+    const refusal = refuse(await spentSince(since, tx))
+    if (refusal !== null) return { refusal }
+    const [take] = await tx.insert(takes).values(newTakeValues(values)).returning()
+    if (!take) throw new Error('The take was not stored.')
+    return { take }
+  })
+}
+
+/** A take that has not been deleted. */
 export async function getTake(id: string, db?: Db): Promise<Take | null> {
+  const [take] = await (await conn(db)).select().from(takes).where(and(eq(takes.id, id), isNull(takes.deletedAt))).limit(1)
+  return take ?? null
+}
+
+/** A take, deleted or not: the server still follows and bills a deleted take that was running. */
+export async function getTakeEvenIfDeleted(id: string, db?: Db): Promise<Take | null> {
   const [take] = await (await conn(db)).select().from(takes).where(eq(takes.id, id)).limit(1)
   return take ?? null
 }
 
+/** The take a share link's token opens, while it is shared (null once revoked or deleted). */
+export async function getTakeByShareToken(token: string, db?: Db): Promise<Take | null> {
+  const [take] = await (await conn(db))
+    .select()
+    .from(takes)
+    .where(and(eq(takes.shareToken, token), isNull(takes.deletedAt)))
+    .limit(1)
+  return take ?? null
+}
+
+/** Deleted or not (a webhook settles a deleted take that was running). */
 export async function getTakeByRequestId(falRequestId: string, db?: Db): Promise<Take | null> {
   const [take] = await (await conn(db)).select().from(takes).where(eq(takes.falRequestId, falRequestId)).limit(1)
   return take ?? null
@@ -162,7 +208,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
  */
 export async function listTakes(options: ListTakesOptions = {}, db?: Db): Promise<TakePage> {
   const limit = Math.min(MAX_LIST_LIMIT, Math.max(1, Math.floor(options.limit ?? DEFAULT_LIST_LIMIT)))
-  const conditions: SQL[] = []
+  const conditions: SQL[] = [isNull(takes.deletedAt)]
   if (options.endpointId !== undefined) conditions.push(eq(takes.endpointId, options.endpointId))
   if (typeof options.status === 'string') conditions.push(eq(takes.status, options.status))
   else if (options.status) conditions.push(inArray(takes.status, [...options.status]))
@@ -184,14 +230,41 @@ export async function listTakes(options: ListTakesOptions = {}, db?: Db): Promis
   return { takes: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
 }
 
-/** False when there was no such take. */
+/**
+ * Deletes a take for its owner: gone from every page and its link dead, yet kept as a row so the
+ * day's spend still counts it and a running take is still followed to its bill. False when there
+ * was no such take (or it was deleted already).
+ */
 export async function deleteTake(id: string, db?: Db): Promise<boolean> {
-  const rows = await (await conn(db)).delete(takes).where(eq(takes.id, id)).returning({ id: takes.id })
+  const rows = await (await conn(db))
+    .update(takes)
+    .set({ deletedAt: sql`now()`, shareToken: null, updatedAt: sql`now()` })
+    .where(and(eq(takes.id, id), isNull(takes.deletedAt)))
+    .returning({ id: takes.id })
   return rows.length > 0
 }
 
+/** Removes the record of a take whose submit fal refused: nothing ran, nothing was spent. */
+export async function purgeUnsubmittedTake(id: string, db?: Db): Promise<void> {
+  await (await conn(db)).delete(takes).where(and(eq(takes.id, id), isNull(takes.falRequestId)))
+}
+
+/** A share link's secret: 128 random bits, base64url. */
+function newShareToken(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/**
+ * Shares a take (keeping its link if it has one) or revokes its link. A take shared again after a
+ * revoke gets a new token, so old links stay dead. Null when there is no such take.
+ */
 export async function setShare(id: string, enabled: boolean, db?: Db): Promise<Take | null> {
-  return updateTake(id, { shareEnabled: enabled }, db)
+  const [take] = await (await conn(db))
+    .update(takes)
+    .set({ shareToken: enabled ? sql`coalesce(${takes.shareToken}, ${newShareToken()})` : null, updatedAt: sql`now()` })
+    .where(and(eq(takes.id, id), isNull(takes.deletedAt)))
+    .returning()
+  return take ?? null
 }
 
 /**
@@ -326,7 +399,7 @@ export async function deletePreset(id: string, db?: Db): Promise<boolean> {
 
 /**
  * What takes created since `since` cost or may cost: the billed amount of finished takes, plus the
- * estimate of takes still running (their bill is not known yet).
+ * estimate of takes still running (their bill is not known yet). Deleted takes count: spending is a ledger.
  */
 export async function spentSince(since: Date, db?: Db): Promise<number> {
   const [row] = await (await conn(db))

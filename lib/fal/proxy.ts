@@ -5,10 +5,12 @@ import type { Catalog } from '@/lib/endpoints'
 import { isCrossOrigin } from '@/lib/auth/access'
 import { isOwnerRequest, sessionFromCookieHeader } from '@/lib/auth/session'
 import { clientAddress } from '@/lib/http/client-address'
+import { isMediaType } from '@/lib/http/media-type'
 import { publicOriginOf } from '@/lib/http/public-origin'
 import { rateLimited, type RateScope } from '@/lib/http/rate-limit'
 import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
-import { BUDGET_ERROR_TYPE, checkBudget, spendCaps } from '@/lib/takes/spend-guard'
+import { budgetRefusalResponse } from '@/lib/takes/spend-guard'
+import { readCappedBody } from '@/lib/http/read-body'
 import { ORIGIN_HEADER } from '@/lib/local-fal/http'
 import { compileSchema, type Payload } from '@/lib/schema'
 import { mediaUrlProblems } from '@/lib/schema/media-urls'
@@ -16,6 +18,7 @@ import type { Take } from '@/lib/db/queries'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 import { abandonSubmit, confirmSubmit, recordSubmit } from '@/lib/takes/record-take'
 import { backendMode, falAuthorization, localBackendBase, type BackendMode } from './backend'
+import { localSimulatorAuthorization } from './local-simulator-key'
 import { webhookUrlOf } from './webhook-route'
 import { jsonResponse, validationDetails, validationErrorResponse } from './errors'
 import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from './targets'
@@ -23,8 +26,6 @@ import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from '
 const TARGET_HEADER = 'x-fal-target-url'
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 
-/** Uploads the studio takes: the media its endpoints read. */
-const UPLOAD_TYPE = /^(video|audio|image)\/[\w.+-]+$/i
 
 /** Why an upload handshake is refused (a type no endpoint reads), or null. */
 function uploadProblem(body: string | undefined): string | null {
@@ -35,7 +36,8 @@ function uploadProblem(body: string | undefined): string | null {
     return 'The upload request is not valid JSON'
   }
   const type = typeof parsed === 'object' && parsed !== null ? (parsed as { content_type?: unknown }).content_type : undefined
-  if (typeof type !== 'string' || !UPLOAD_TYPE.test(type)) return `Only video, audio and image files can be uploaded (this file is ${typeof type === 'string' && type ? type : 'of no known type'}).`
+  // The media its endpoints read, never SVG; the bytes are checked again where they are stored.
+  if (typeof type !== 'string' || !isMediaType(type)) return `Only video, audio and image files can be uploaded (this file is ${typeof type === 'string' && type ? type : 'of no known type'}).`
   return null
 }
 
@@ -60,6 +62,8 @@ function refuse(status: number, detail: string) {
 function forwardUrl(mode: BackendMode, target: FalTarget, localBase: string, env: NodeJS.ProcessEnv): string {
   const base = mode === 'fal' ? `https://${target.host}` : `${localBase}${target.host === QUEUE_HOST ? '/queue' : '/rest'}`
   const url = new URL(`${base}${target.path}${target.search}`)
+  // The webhook is the studio's own, from its configuration; a caller's is dropped, never forwarded.
+  url.searchParams.delete('fal_webhook')
   const webhookUrl = target.kind === 'submit' ? webhookUrlOf(env) : undefined
   if (webhookUrl) url.searchParams.set('fal_webhook', webhookUrl)
   return url.toString()
@@ -95,13 +99,13 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       const cookie = behavior.getHeader('cookie')
       return isOwnerRequest(new Headers(cookie ? { cookie: Array.isArray(cookie) ? cookie.join('; ') : cookie } : {}), env)
     },
-    resolveFalAuth: async () => (mode === 'fal' ? falAuthorization(env) : 'Key local-simulator'),
+    resolveFalAuth: async () => (mode === 'fal' ? falAuthorization(env) : localSimulatorAuthorization()),
   })
 
   async function handle(request: NextRequest): Promise<Response> {
     // This route is outside proxy.ts (its bodies are large), so it guards itself, before anything else.
     if (isCrossOrigin(request.method.toUpperCase(), request.headers, env.TAKES_PUBLIC_URL)) return refuse(403, 'Requests from another site are refused.')
-    if (!isOwnerRequest(request.headers, env)) {
+    if (!(await isOwnerRequest(request.headers, env))) {
       return jsonResponse({ detail: 'Sign in first.', error_type: 'sign_in_required' }, { status: 401 })
     }
     const target = parseFalTarget(request.headers.get(TARGET_HEADER))
@@ -117,10 +121,9 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
 
     let body: string | undefined
     if (request.method.toUpperCase() !== 'GET') {
-      const declared = Number(request.headers.get('content-length') ?? 0)
-      if (declared > MAX_BODY_BYTES) return refuse(413, 'Request body too large')
-      body = await request.text()
-      if (body.length > MAX_BODY_BYTES) return refuse(413, 'Request body too large')
+      const bytes = await readCappedBody(request, MAX_BODY_BYTES)
+      if (!bytes) return refuse(413, 'Request body too large')
+      body = Buffer.from(bytes).toString('utf8')
     }
 
     if (target.kind === 'upload-initiate' || target.kind === 'upload-initiate-multipart') {
@@ -145,10 +148,10 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       try {
         const media = await inputMediaFacts(input as Payload, mode)
         const estimate = estimateTake(pricedEndpoint(entry.endpoint, entry), input as Payload, media)
-        const overBudget = await checkBudget([estimate.amount], spendCaps(env))
-        if (overBudget) return jsonResponse({ detail: overBudget.detail, error_type: BUDGET_ERROR_TYPE, cap: overBudget.cap }, { status: 402 })
         // The input as sent (not as parsed), so a remix reproduces it exactly.
-        submit = { take: await recordSubmit(entry.endpoint, input as Payload, estimate.amount) }
+        const recorded = await recordSubmit(entry.endpoint, input as Payload, estimate.amount, undefined, env)
+        if ('refusal' in recorded) return budgetRefusalResponse(recorded.refusal, estimate.assumptions)
+        submit = recorded
       } catch (error) {
         console.error('[takes] could not record a take:', error instanceof Error ? error.message : error)
         return refuse(503, 'The studio could not record this take, so it was not submitted. Try again in a moment.')

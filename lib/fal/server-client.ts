@@ -1,6 +1,7 @@
 import 'server-only'
 import { createFalClient, type FalClient } from '@fal-ai/client'
 import { backendMode, falAuthorization, localBackendBase } from './backend'
+import { localSimulatorAuthorization } from './local-simulator-key'
 import { QUEUE_HOST } from './targets'
 
 /**
@@ -14,10 +15,10 @@ export function serverFalClient(env: NodeJS.ProcessEnv = process.env): FalClient
   }
   const local = localBackendBase(env)
   return createFalClient({
-    credentials: 'local-simulator',
     requestMiddleware: async (request) => {
       const url = new URL(request.url)
-      return url.host === QUEUE_HOST ? { ...request, url: `${local}/queue${url.pathname}${url.search}` } : request
+      if (url.host !== QUEUE_HOST) return request
+      return { ...request, url: `${local}/queue${url.pathname}${url.search}`, headers: { ...request.headers, authorization: await localSimulatorAuthorization() } }
     },
   })
 }

@@ -15,6 +15,8 @@ import { renderVideo } from './render'
 import { RequestStore } from './request-store'
 import type { LocalRequest, LogEntry, RequestFailure } from './types'
 import { deliverWebhook, webhookBodyOf } from './webhook-delivery'
+import { assertRenderWithinBounds, RenderTooLargeError } from './render-limits'
+import { shapeBoundsOf } from '@/lib/pricing/estimate'
 import { loadWebhookSigner, type WebhookSigner } from './webhook-signer'
 
 const QUEUE_BASE = 'https://queue.fal.run'
@@ -53,7 +55,7 @@ export class LocalFalEngine {
     readonly config: LocalFalConfig,
     readonly catalog: Catalog,
   ) {
-    this.files = new FileStore(path.join(config.dataDir, 'files'))
+    this.files = new FileStore(path.join(config.dataDir, 'files'), config.maxUploadBytes)
     this.store = new RequestStore(path.join(config.dataDir, 'requests'))
   }
 
@@ -224,6 +226,7 @@ export class LocalFalEngine {
       const { defaults } = this.compiledFor(endpoint)
       const effective = effectiveInput(defaults, request.input)
       const shape = resolveOutputShape(endpoint.outputRule, effective, media.facts)
+      assertRenderWithinBounds(shape, shapeBoundsOf(this.compiledFor(endpoint).fields), effective)
       const seed = typeof request.input.seed === 'number' ? request.input.seed : randomInt(0, 2 ** 31)
       const prompt = typeof request.input.prompt === 'string' ? request.input.prompt : ''
       this.progress(request, `Generating ${shape.width}×${shape.height}, ${shape.numFrames} frames at ${shape.fps} fps, seed ${seed}`)
@@ -302,6 +305,9 @@ export class LocalFalEngine {
 }
 
 function failureOf(error: unknown): RequestFailure {
+  if (error instanceof RenderTooLargeError) {
+    return { kind: 'validation', status: 422, detail: [{ loc: ['body', error.field], msg: error.message, type: 'value_error.output_too_large' }] }
+  }
   if (error instanceof MediaFetchError) {
     return { kind: 'validation', status: 422, detail: [{ loc: ['body', error.field], msg: error.message, type: 'file_download_error' }] }
   }

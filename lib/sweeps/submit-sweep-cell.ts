@@ -6,9 +6,9 @@ import { describeFalError } from '@/lib/fal/describe-error'
 import { webhookUrlOf } from '@/lib/fal/webhook-route'
 import { compiledEndpoint } from '@/lib/endpoints/compiled'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
-import { confirmSubmit, recordSubmit, refuseSubmit } from '@/lib/takes/record-take'
+import { confirmSubmit, recordRefusedCell, recordSubmit, refuseSubmit } from '@/lib/takes/record-take'
 import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
-import { budgetTakeError, checkBudget, spendCaps } from '@/lib/takes/spend-guard'
+import { budgetTakeError } from '@/lib/takes/spend-guard'
 import { cellInput } from './sweep-plan'
 
 /**
@@ -26,13 +26,14 @@ export async function submitNextSweepCell(sweep: Sweep, client: FalClient, env: 
   const media = await inputMediaFacts(input, backendMode(env))
   const { endpoint, compiled } = found
   const estimate = estimateTake(pricedEndpoint(endpoint, compiled), input, media)
-  // Today's spend may have grown since the sweep was checked: each cell is checked again.
-  const overBudget = await checkBudget([estimate.amount], spendCaps(env))
-  const take = await recordSubmit(endpoint, input, estimate.amount, { id: sweep.id, index })
-  if (overBudget) {
-    await refuseSubmit(take, budgetTakeError(overBudget))
+  // Today's spend may have grown since the sweep was checked: each cell is checked again, atomically.
+  const cell = { id: sweep.id, index }
+  const recorded = await recordSubmit(endpoint, input, estimate.amount, cell, env)
+  if ('refusal' in recorded) {
+    await recordRefusedCell(endpoint, input, estimate.amount, cell, budgetTakeError(recorded.refusal))
     return true
   }
+  const { take } = recorded
   let queued: { request_id: string; queue_position?: number }
   try {
     queued = await client.queue.submit(sweep.endpointId, { input, webhookUrl: webhookUrlOf(env) })

@@ -2,7 +2,8 @@ import 'server-only'
 import type { Endpoint } from '@/lib/endpoints'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { Payload } from '@/lib/schema'
-import { createTake, deleteTake, finishTake, releaseLease, updateTake, type Take } from '@/lib/db/queries'
+import { createTake, finishTake, purgeUnsubmittedTake, releaseLease, updateTake, type Take } from '@/lib/db/queries'
+import { recordWithinCaps, spendCaps, type BudgetRefusal } from './spend-guard'
 
 /** Long enough for one forwarded submit; if the server dies mid-submit, a follower ends the take after it. */
 const SUBMIT_LEASE_MS = 2 * 60_000
@@ -11,11 +12,18 @@ const SUBMITTER = 'submit'
 const CONFIRM_ATTEMPTS = 4
 
 /**
- * Records a take before its submit leaves the server, so a take fal accepts is never unrecorded.
- * It is leased to its submit, so no follower picks it up before it has a request id.
+ * Records a take before its submit leaves the server, so a take fal accepts is never unrecorded —
+ * unless it breaks a spending cap (checked and recorded atomically): then nothing is recorded. It
+ * is leased to its submit, so no follower picks it up before it has a request id.
  */
-export async function recordSubmit(endpoint: Endpoint, input: Payload, estimateUsd: number, sweep?: { id: string; index: number }): Promise<Take> {
-  return createTake({ endpointId: endpoint.id, input, estimateUsd, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS }, sweep })
+export async function recordSubmit(
+  endpoint: Endpoint,
+  input: Payload,
+  estimateUsd: number,
+  sweep?: { id: string; index: number },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ take: Take } | { refusal: BudgetRefusal }> {
+  return recordWithinCaps({ endpointId: endpoint.id, input, estimateUsd, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS }, sweep }, spendCaps(env))
 }
 
 /**
@@ -37,10 +45,16 @@ export async function confirmSubmit(take: Take, requestId: string, queuePosition
 
 /** The browser's submit was refused (nothing runs, nothing is billed): the record goes, the browser shows why. */
 export async function abandonSubmit(take: Take) {
-  await deleteTake(take.id)
+  await purgeUnsubmittedTake(take.id)
 }
 
 /** A sweep cell's submit was refused: the take stays, failed, so its cell says why. Nothing is billed. */
 export async function refuseSubmit(take: Take, error: TakeError) {
   await finishTake(take.id, { status: 'FAILED', error, queuePosition: null, completedAt: new Date() })
+}
+
+/** A sweep cell refused before it was submitted (over a cap): a failed take in its cell says why. Nothing is billed. */
+export async function recordRefusedCell(endpoint: Endpoint, input: Payload, estimateUsd: number, sweep: { id: string; index: number }, error: TakeError) {
+  const take = await createTake({ endpointId: endpoint.id, input, estimateUsd, sweep })
+  await refuseSubmit(take, error)
 }

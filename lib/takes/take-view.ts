@@ -26,7 +26,8 @@ export interface TakeView {
   createdAt: string
   startedAt: string | null
   completedAt: string | null
-  shareEnabled: boolean
+  /** The take's share page (`/s/<token>`) while it is shared; null while private, and in a shared view. */
+  sharePath: string | null
   /** The sweep this take is a cell of, if any. */
   sweepId: string | null
   /** The studio's own copy of the video when it has one, else fal's URL (never a data: URI). */
@@ -51,7 +52,7 @@ export interface TakeRecord {
   createdAt: Date
   startedAt: Date | null
   completedAt: Date | null
-  shareEnabled: boolean
+  shareToken: string | null
   sweepId: string | null
   videoKey: string | null
   posterKey: string | null
@@ -63,7 +64,50 @@ function falVideoUrl(output: TakeRecord['output']): string | null {
   return typeof video.url === 'string' && /^https?:\/\//.test(video.url) ? video.url : null
 }
 
-export function takeViewOf(take: TakeRecord): TakeView {
+const URL_LIKE = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i
+
+/** A value without the URLs (and data URIs) in it: a shared view shows none of the owner's media or LoRA addresses. */
+function withoutUrls(value: JsonValue): JsonValue | undefined {
+  if (typeof value === 'string') return URL_LIKE.test(value.trim()) ? undefined : value
+  if (Array.isArray(value)) return value.map(withoutUrls).filter((item): item is JsonValue => item !== undefined)
+  if (value !== null && typeof value === 'object') {
+    const kept: { [key: string]: JsonValue } = {}
+    for (const [key, item] of Object.entries(value)) {
+      const stripped = withoutUrls(item)
+      if (stripped !== undefined) kept[key] = stripped
+    }
+    return kept
+  }
+  return value
+}
+
+/** Where a shared take's page lives. */
+export function sharePathOf(token: string): string {
+  return `/s/${encodeURIComponent(token)}`
+}
+
+/**
+ * A take as its owner sees it, or — with `shared` — as anyone holding its share link sees it: the
+ * player (kept copies only, each URL carrying the link's token), parameters and cost, and nothing
+ * else of the owner's: no input or LoRA URLs, no fal request id, no fal URLs, no sweep.
+ */
+export function takeViewOf(take: TakeRecord, shared?: { token: string }): TakeView {
+  const owner = ownerViewOf(take)
+  if (!shared) return owner
+  const withToken = (url: string | null) => (url && url.startsWith('/api/outputs/') ? `${url}?s=${encodeURIComponent(shared.token)}` : null)
+  return {
+    ...owner,
+    input: withoutUrls(take.input) as Payload,
+    output: take.output ? (withoutUrls(take.output) as { [key: string]: JsonValue }) : null,
+    requestId: null,
+    sharePath: null,
+    sweepId: null,
+    videoUrl: withToken(take.videoKey ? owner.videoUrl : null),
+    posterUrl: withToken(owner.posterUrl),
+  }
+}
+
+function ownerViewOf(take: TakeRecord): TakeView {
   return {
     id: take.id,
     endpointId: take.endpointId,
@@ -80,7 +124,7 @@ export function takeViewOf(take: TakeRecord): TakeView {
     createdAt: take.createdAt.toISOString(),
     startedAt: take.startedAt?.toISOString() ?? null,
     completedAt: take.completedAt?.toISOString() ?? null,
-    shareEnabled: take.shareEnabled,
+    sharePath: take.shareToken ? sharePathOf(take.shareToken) : null,
     sweepId: take.sweepId,
     videoUrl: take.videoKey ? outputUrl(take.videoKey) : falVideoUrl(take.output),
     posterUrl: take.posterKey ? outputUrl(take.posterKey) : null,

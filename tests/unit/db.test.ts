@@ -10,6 +10,8 @@ import {
   deleteTake,
   getTake,
   getTakeByRequestId,
+  getTakeByShareToken,
+  getTakeEvenIfDeleted,
   InvalidCursorError,
   listTakes,
   releaseLease,
@@ -95,7 +97,8 @@ describe.each(backends)('takes on $name', ({ config: makeConfig, shared }) => {
       error: null,
       estimateUsd: 0.36,
       billedUsd: null,
-      shareEnabled: true,
+      shareToken: null,
+      deletedAt: null,
       leaseOwner: null,
       leaseExpiresAt: null,
     })
@@ -218,21 +221,31 @@ describe.each(backends)('takes on $name', ({ config: makeConfig, shared }) => {
     expect(first.takes.length + rest.takes.length).toBe(4)
   })
 
-  it('deletes a take', async () => {
+  it('deletes a take: hidden everywhere, its link dead, the row kept for the ledger', async () => {
     const take = await createTake({ endpointId: endpoint('delete'), input: { prompt: 'gone soon' } }, db)
+    await setShare(take.id, true, db)
     expect(await deleteTake(take.id, db)).toBe(true)
     expect(await getTake(take.id, db)).toBeNull()
+    expect((await listTakes({ endpointId: take.endpointId }, db)).takes).toEqual([])
+    expect(await getTakeEvenIfDeleted(take.id, db)).toMatchObject({ id: take.id, shareToken: null, deletedAt: expect.any(Date) })
     expect(await deleteTake(take.id, db)).toBe(false)
+    expect(await setShare(take.id, true, db)).toBeNull()
   })
 
-  it('turns sharing off and on', async () => {
+  it('takes are private until shared; revoking is final, sharing again mints a new link', async () => {
     const take = await createTake({ endpointId: endpoint('share'), input: { prompt: 'shared' } }, db)
-    expect(take.shareEnabled).toBe(true)
-    expect(await setShare(take.id, false, db)).toMatchObject({ id: take.id, shareEnabled: false })
-    expect((await getTake(take.id, db))?.shareEnabled).toBe(false)
-    expect(await setShare(take.id, true, db)).toMatchObject({ shareEnabled: true })
+    expect(take.shareToken).toBeNull()
+    const shared = await setShare(take.id, true, db)
+    expect(shared?.shareToken).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect((await setShare(take.id, true, db))?.shareToken).toBe(shared?.shareToken)
+    expect((await getTakeByShareToken(shared!.shareToken!, db))?.id).toBe(take.id)
+    expect(await setShare(take.id, false, db)).toMatchObject({ id: take.id, shareToken: null })
+    expect(await getTakeByShareToken(shared!.shareToken!, db)).toBeNull()
+    const again = await setShare(take.id, true, db)
+    expect(again?.shareToken).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(again?.shareToken).not.toBe(shared?.shareToken)
+    expect(await getTakeByShareToken(shared!.shareToken!, db)).toBeNull()
     expect(await setShare('no-such-take', false, db)).toBeNull()
-    expect((await createTake({ endpointId: endpoint('share'), input: { prompt: 'private' }, shareEnabled: false }, db)).shareEnabled).toBe(false)
   })
 
   describe('leases for the server follower', () => {

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { loadSharedTake } from '@/components/share/load-shared-take'
-import { publicOrigin } from '@/components/share/public-url'
-import { NOINDEX, shareMetadata } from '@/components/share/share-metadata'
+import { loadOwnTake } from '@/components/share/load-shared-take'
+import { absoluteUrl, publicOrigin } from '@/components/share/public-url'
+import { NOINDEX } from '@/components/share/share-metadata'
 import { SharedTake } from '@/components/share/shared-take'
+import { promptOf, truncate } from '@/components/takes/take-text'
 
 export const dynamic = 'force-dynamic'
 
@@ -12,13 +13,15 @@ interface PageProps {
 }
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
-  const take = await loadSharedTake((await params).id)
-  return take ? shareMetadata(take, await publicOrigin()) : { title: 'Take not found', robots: NOINDEX }
+  const take = await loadOwnTake((await params).id)
+  const prompt = take ? promptOf(take.input) : null
+  return { title: take ? (prompt ? truncate(prompt, 70) : 'Take') : 'Take not found', robots: NOINDEX }
 }
 
-/** A take's share page: 404 when there is no such take or its link is revoked. */
-export default async function SharedTakePage({ params }: PageProps) {
-  const take = await loadSharedTake((await params).id)
+/** A take's own page, for its owner (signing in is required): the take, Remix, and its share link. */
+export default async function TakePage({ params }: PageProps) {
+  const take = await loadOwnTake((await params).id)
   if (!take) notFound()
-  return <SharedTake take={take} />
+  const shareUrl = take.sharePath ? absoluteUrl(await publicOrigin(), take.sharePath) : null
+  return <SharedTake take={take} owner={{ shareUrl }} />
 }

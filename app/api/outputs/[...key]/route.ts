@@ -1,3 +1,5 @@
+import { isOwnerRequest } from '@/lib/auth/session'
+import { getTake } from '@/lib/db/queries'
 import { outputStore } from '@/lib/storage'
 
 export const dynamic = 'force-dynamic'
@@ -6,9 +8,25 @@ interface Context {
   params: Promise<{ key: string[] }>
 }
 
+const notFound = () => Response.json({ detail: 'Not found' }, { status: 404 })
+
+/**
+ * Whether the caller may read a kept file (`<takeId>/<name>`): its owner, or anyone holding the
+ * take's current share token (`?s=`). A revoked or deleted take's files are gone for everyone else.
+ */
+async function mayRead(request: Request, takeId: string | undefined): Promise<boolean> {
+  if (!takeId) return false
+  const take = await getTake(takeId)
+  if (!take) return false
+  if (await isOwnerRequest(request.headers)) return true
+  const token = new URL(request.url).searchParams.get('s')
+  return Boolean(token && take.shareToken === token)
+}
+
 /** A kept output (`/api/outputs/<takeId>/<name>`), with byte ranges for seeking. */
 export async function GET(request: Request, { params }: Context): Promise<Response> {
   const { key } = await params
+  if (!(await mayRead(request, key[0]))) return notFound()
   return outputStore().serve(key.join('/'), request.headers.get('range'))
 }
 

@@ -12,23 +12,33 @@ interface Context {
 }
 
 const notFound = () => NextResponse.json({ detail: 'No such take' }, { status: 404 })
+const NO_STORE = { 'cache-control': 'no-store' }
 
 /**
- * A take as JSON. `?wait=1` holds the answer (up to 20 s) until the take has finished. Signed out
- * (when the studio has a password), only a shared take answers: its public page reads it.
+ * A take as JSON. For its owner, `?wait=1` holds the answer (up to 20 s) until the take has
+ * finished. Anyone else needs the take's current share token (`?s=<token>`), gets the shared view,
+ * and never waits.
  */
 export async function GET(request: NextRequest, { params }: Context) {
   const { id } = await params
-  const wait = request.nextUrl.searchParams.get('wait') === '1'
-  const take = wait ? await waitForFinishedTake(id, 20_000, request.signal) : await getTake(id)
-  if (!take || (!take.shareEnabled && !isOwnerRequest(request.headers))) return notFound()
-  return NextResponse.json(takeViewOf(take), { headers: { 'cache-control': 'no-store' } })
+  const search = request.nextUrl.searchParams
+  if (await isOwnerRequest(request.headers)) {
+    const take = search.get('wait') === '1' ? await waitForFinishedTake(id, 20_000, request.signal) : await getTake(id)
+    return take ? NextResponse.json(takeViewOf(take), { headers: NO_STORE }) : notFound()
+  }
+  const token = search.get('s')
+  const take = token ? await getTake(id) : null
+  if (!take || !token || take.shareToken !== token) return notFound()
+  return NextResponse.json(takeViewOf(take, { token }), { headers: NO_STORE })
 }
 
-/** Deletes the take and the studio's copy of its output: 204, or 404 when there is no such take. */
+/**
+ * Deletes the take and the studio's copy of its output: 204, or 404 when there is no such take. The
+ * take's row stays (hidden) so today's spend still counts it and a running take is still billed.
+ */
 export async function DELETE(_request: NextRequest, { params }: Context) {
   const { id } = await params
-  // The row first: once it is gone the take is gone from every page. A file left behind is logged,
+  // The row first: once it is hidden the take is gone from every page. A file left behind is logged,
   // not reported as a failed delete (the take is deleted; a retry would only find it missing).
   if (!(await deleteTake(id))) return notFound()
   await deleteTakeOutput(id).catch((error: unknown) => console.error(`Take ${id}: its output copy could not be deleted`, error))

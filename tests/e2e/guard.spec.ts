@@ -63,7 +63,7 @@ async function backendCalls(tag: string, url = studio.url): Promise<number> {
   return counters.tagged[tag] ?? 0
 }
 
-test('signed out, pages go to /login and the API answers 401; signed in, a take runs; signed out again, its page still opens', async ({ page, browser }) => {
+test('signed out, pages go to /login and the API answers 401; signed in, a take runs and is shared; signed out again, its share link opens', async ({ page, browser }) => {
   test.setTimeout(120_000)
   for (const path of ['/', '/takes?status=COMPLETED', `/models/${V2V.id}`, '/compare']) {
     await page.goto(`${studio.url}${path}`)
@@ -98,11 +98,19 @@ test('signed out, pages go to /login and the API answers 401; signed in, a take 
   await page.getByRole('link', { name: 'Take page' }).click()
   await expect(page).toHaveURL(/\/t\/[A-Za-z0-9_-]{22}$/)
   const takeUrl = page.url()
+  // Private until shared: the owner shares it from its page.
+  await expect(page.getByTestId('take-private')).toBeVisible()
+  await page.getByRole('button', { name: 'Share' }).click()
+  await expect(page.getByRole('button', { name: 'Copy link' })).toBeVisible()
+  const { sharePath } = (await (await page.request.get(`${studio.url}/api/takes/${takeUrl.split('/t/')[1]}`)).json()) as { sharePath: string }
 
-  // Signed out (a fresh browser): the take page opens and plays, and shows nothing of the studio.
+  // Signed out (a fresh browser): the owner's page of the take needs sign-in; the share link opens and
+  // plays, and shows nothing of the studio.
   const stranger = await browser.newContext()
   const strangerPage = await stranger.newPage()
-  const opened = await strangerPage.goto(takeUrl)
+  await strangerPage.goto(takeUrl)
+  await expect(strangerPage).toHaveURL(/\/login\?next=%2Ft%2F/)
+  const opened = await strangerPage.goto(`${studio.url}${sharePath}`)
   expect(opened?.status()).toBe(200)
   await expect(strangerPage.getByTestId('take-prompt')).toHaveText(prompt)
   const video = strangerPage.locator('video').first()

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import { formatUsd } from '@/lib/pricing'
 import { backendControl } from './backend'
 import { finishedTake, makeTake, marker, submitTake, uploadClip, V2V } from './submit'
@@ -13,15 +13,30 @@ test.beforeAll(async ({ baseURL }) => {
   clip = await uploadClip(baseURL!)
 })
 
-test('a copied share link opens without cookies: player, parameters, costs, and absolute og tags', async ({ page, context, browser, request, baseURL }) => {
+/** Shares a take through the API; its share page's path. */
+async function shareOf(request: APIRequestContext, id: string): Promise<string> {
+  const response = await request.put(`/api/takes/${id}/share`)
+  expect(response.status()).toBe(200)
+  const { sharePath } = (await response.json()) as { sharePath: string }
+  expect(sharePath).toMatch(/^\/s\/[A-Za-z0-9_-]{22}$/)
+  return sharePath
+}
+
+test('a take is private until shared; Share mints a link that opens without cookies: player, parameters without the owner’s URLs, costs, and absolute og tags', async ({ page, context, browser, request, baseURL }) => {
   const prompt = `${marker('share')} a red kite over the hills`
   const take = await makeTake(request, clip, prompt)
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   await page.goto(`/takes?q=${encodeURIComponent(prompt)}`)
-  await cardOf(page, take.id).getByRole('button', { name: 'Copy link' }).click()
-  await expect(cardOf(page, take.id).getByRole('button', { name: 'Copied' })).toBeVisible()
+  const card = cardOf(page, take.id)
+  await expect(card.getByTestId('take-private')).toHaveText('Private')
+  await expect(card.getByRole('button', { name: 'Copy link' })).toHaveCount(0)
+  await card.getByRole('button', { name: 'Share' }).click()
+  await card.getByRole('button', { name: 'Copy link' }).click()
+  await expect(card.getByRole('button', { name: 'Copied' })).toBeVisible()
   const link = await page.evaluate(() => navigator.clipboard.readText())
-  expect(link).toBe(`${baseURL}/t/${take.id}`)
+  expect(link).toMatch(new RegExp(`^${baseURL}/s/[A-Za-z0-9_-]{22}$`))
+  const token = link.split('/s/')[1]!
+  const shared = { videoUrl: `${take.videoUrl}?s=${token}`, posterUrl: `${take.posterUrl}?s=${token}` }
 
   const fresh = await browser.newContext()
   const viewer = await fresh.newPage()
@@ -35,32 +50,34 @@ test('a copied share link opens without cookies: player, parameters, costs, and 
   await expect(viewer.getByTestId('take-status-badge')).toHaveText('Completed')
   const video = viewer.getByTestId('share-video')
   await expect(video).toHaveAttribute('controls', '')
-  await expect(video).toHaveAttribute('poster', take.posterUrl!)
-  await expect(video).toHaveAttribute('src', take.videoUrl!)
+  await expect(video).toHaveAttribute('poster', shared.posterUrl)
+  await expect(video).toHaveAttribute('src', shared.videoUrl)
   await video.evaluate((element: HTMLVideoElement) => element.load())
   await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.readyState >= 1 && element.duration > 0)).toBe(true)
 
   const parameters = viewer.getByTestId('take-parameters')
-  await expect(parameters.locator('dt')).toHaveText(['prompt', 'video_url'])
+  // The owner's input URL is not shown to someone holding the link.
+  await expect(parameters.locator('dt')).toHaveText(['prompt'])
   await expect(parameters.locator('dd').nth(0)).toHaveText(prompt)
-  await expect(parameters.getByRole('link', { name: clip })).toHaveAttribute('href', clip)
+  expect(await viewer.content()).not.toContain(clip)
   await expect(viewer.getByTestId('share-estimate')).toHaveText(formatUsd(take.estimateUsd!))
   await expect(viewer.getByTestId('share-billed')).toHaveText(formatUsd(take.billedUsd!))
   await expect(viewer.getByRole('region', { name: 'Timing' })).toContainText('Inference')
-  await expect(viewer.getByRole('link', { name: 'Download' })).toHaveAttribute('href', take.videoUrl!)
-  await expect(viewer.getByRole('link', { name: 'Remix' })).toHaveAttribute('href', `/models/${V2V.id}?remix=${take.id}`)
+  await expect(viewer.getByRole('link', { name: 'Download' })).toHaveAttribute('href', shared.videoUrl)
+  await expect(viewer.getByRole('link', { name: 'Remix' })).toHaveCount(0)
 
   // Link previews: absolute URLs on the studio's origin, which answer.
   await expect(viewer).toHaveTitle(`${prompt} · Takes`)
   await expect(meta(viewer, 'og:title')).toHaveAttribute('content', prompt)
   await expect(meta(viewer, 'og:type')).toHaveAttribute('content', 'video.other')
-  await expect(meta(viewer, 'og:image')).toHaveAttribute('content', `${baseURL}${take.posterUrl}`)
-  await expect(meta(viewer, 'og:video')).toHaveAttribute('content', `${baseURL}${take.videoUrl}`)
+  await expect(meta(viewer, 'og:url')).toHaveAttribute('content', link)
+  await expect(meta(viewer, 'og:image')).toHaveAttribute('content', `${baseURL}${shared.posterUrl}`)
+  await expect(meta(viewer, 'og:video')).toHaveAttribute('content', `${baseURL}${shared.videoUrl}`)
   await expect(meta(viewer, 'og:video:type')).toHaveAttribute('content', 'video/mp4')
   await expect(meta(viewer, 'og:video:width')).toHaveAttribute('content', '320')
   await expect(meta(viewer, 'og:video:height')).toHaveAttribute('content', '192')
   await expect(meta(viewer, 'twitter:card')).toHaveAttribute('content', 'summary_large_image')
-  await expect(meta(viewer, 'twitter:image')).toHaveAttribute('content', `${baseURL}${take.posterUrl}`)
+  await expect(meta(viewer, 'twitter:image')).toHaveAttribute('content', `${baseURL}${shared.posterUrl}`)
   await expect(meta(viewer, 'robots')).toHaveAttribute('content', /noindex/)
   const image = await request.get(String(await meta(viewer, 'og:image').getAttribute('content')))
   expect(image.status()).toBe(200)
@@ -71,37 +88,41 @@ test('a copied share link opens without cookies: player, parameters, costs, and 
 test('an unfurler that runs no script finds the tags in <head>', async ({ request, baseURL }) => {
   const prompt = `${marker('unfurl')} harbour lights`
   const take = await makeTake(request, clip, prompt)
-  const response = await request.get(`/t/${take.id}`, { headers: { 'user-agent': 'facebookexternalhit/1.1' } })
+  const path = await shareOf(request, take.id)
+  const token = path.slice('/s/'.length)
+  const response = await request.get(path, { headers: { 'user-agent': 'facebookexternalhit/1.1' } })
   expect(response.status()).toBe(200)
   const head = (await response.text()).split('</head>')[0]!
   expect(head).toContain(`<meta property="og:title" content="${prompt}"/>`)
-  expect(head).toContain(`<meta property="og:image" content="${baseURL}${take.posterUrl}"/>`)
-  expect(head).toContain(`<meta property="og:video" content="${baseURL}${take.videoUrl}"/>`)
+  expect(head).toContain(`<meta property="og:image" content="${baseURL}${take.posterUrl}?s=${token}"/>`)
+  expect(head).toContain(`<meta property="og:video" content="${baseURL}${take.videoUrl}?s=${token}"/>`)
 })
 
-test('revoking a link makes it a 404 everywhere; enabling it brings it back', async ({ page, browser, request, baseURL }) => {
+test('revoking a link makes it a 404; sharing again mints a new link and the old one stays dead', async ({ page, browser, request, baseURL }) => {
   const prompt = `${marker('revoke')} to be revoked`
   const take = await makeTake(request, clip, prompt)
+  const first = await shareOf(request, take.id)
   await page.goto(`/takes?q=${encodeURIComponent(prompt)}`)
   const card = cardOf(page, take.id)
-  await expect(card.getByTestId('link-revoked')).toHaveCount(0)
   await card.getByRole('button', { name: 'Revoke link' }).click()
-  await expect(card.getByTestId('link-revoked')).toHaveText('Link revoked')
-  await expect(card.getByRole('link').first()).toHaveAttribute('href', `/models/${V2V.id}?take=${take.id}`)
+  await expect(card.getByTestId('take-private')).toHaveText('Private')
   await expect(card.getByRole('button', { name: 'Copy link' })).toHaveCount(0)
+  await expect(card.getByRole('link').first()).toHaveAttribute('href', `/t/${take.id}`)
 
   const fresh = await browser.newContext({ baseURL })
   const viewer = await fresh.newPage()
-  const response = await viewer.goto(`/t/${take.id}`)
+  const response = await viewer.goto(first)
   expect(response!.status()).toBe(404)
   await expect(viewer.getByRole('heading', { name: 'This take is not shared' })).toBeVisible()
   await expect(viewer.getByText(prompt)).toHaveCount(0)
-  expect(await viewer.content()).not.toContain(take.id + '/poster')
+  expect(await viewer.content()).not.toContain(take.id)
 
-  await card.getByRole('button', { name: 'Enable link' }).click()
-  await expect(card.getByTestId('link-revoked')).toHaveCount(0)
-  await expect(card.getByRole('link').first()).toHaveAttribute('href', `/t/${take.id}`)
-  expect((await viewer.goto(`/t/${take.id}`))!.status()).toBe(200)
+  await card.getByRole('button', { name: 'Share' }).click()
+  await expect(card.getByRole('button', { name: 'Copy link' })).toBeVisible()
+  const second = await shareOf(request, take.id)
+  expect(second).not.toBe(first)
+  expect((await viewer.goto(first))!.status()).toBe(404)
+  expect((await viewer.goto(second))!.status()).toBe(200)
   await expect(viewer.getByTestId('take-prompt')).toHaveText(prompt)
   await fresh.close()
 })
@@ -116,7 +137,7 @@ test('a prompt full of markup is literal text on the history and take pages', as
   expect(await scriptRan()).toBeUndefined()
   await expect(page.locator('img[src="x"]')).toHaveCount(0)
 
-  await page.goto(`/t/${take.id}`)
+  await page.goto(await shareOf(request, take.id))
   await expect(page.getByTestId('take-prompt')).toHaveText(XSS_PROMPT)
   await expect(page.getByTestId('take-parameters').locator('dd').first()).toHaveText(XSS_PROMPT)
   await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', XSS_PROMPT)
@@ -160,4 +181,5 @@ test('the share and delete APIs answer 404 for a take that does not exist', asyn
   expect((await request.delete('/api/takes/no-such-take/share')).status()).toBe(404)
   expect((await request.delete('/api/takes/no-such-take')).status()).toBe(404)
   expect((await request.get('/t/no-such-take')).status()).toBe(404)
+  expect((await request.get('/s/no-such-link')).status()).toBe(404)
 })

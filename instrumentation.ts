@@ -1,20 +1,30 @@
 /**
- * Starts, with the server: the local backend (when there is no fal key), so requests it was running
- * before a restart resume at once; and the follower, which drives every unfinished take to its end
- * (`TAKES_FOLLOWER=0` turns it off, e.g. where webhooks alone settle takes); and the sweep runner,
- * which submits every running sweep's takes.
+ * Starts, with the server: first, this process's hold on its data — on the embedded database, the
+ * only studio on its data directory; in local mode, the one simulator of its database — or, when
+ * another process has it, refuses to start (exit 1), saying which and how to run several; then the
+ * local backend (when there is no fal key), so requests it was running before a restart resume at
+ * once; the follower, which drives every unfinished take to its end (`TAKES_FOLLOWER=0` turns it
+ * off, e.g. where webhooks alone settle takes); the output copier, which retries output copies
+ * until they are kept; and the sweep runner, which submits every running sweep's takes.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
-  const { backendMode } = await import('./lib/fal/backend')
-  if (backendMode() === 'local') {
-    const { localFal } = await import('./lib/local-fal/instance')
-    await localFal()
+  const { claimEmbeddedData, StudioRefusedError } = await import('./lib/db/data-dir-lock')
+  const { localFal, runsLocalSimulator } = await import('./lib/local-fal/instance')
+  try {
+    await claimEmbeddedData()
+    if (runsLocalSimulator()) await localFal()
+  } catch (error) {
+    if (!(error instanceof StudioRefusedError)) throw error
+    console.error(error.message)
+    process.exit(1)
   }
   if (process.env.TAKES_FOLLOWER !== '0') {
     const { startFollower } = await import('./lib/takes/follower')
     startFollower()
   }
+  const { startOutputCopier } = await import('./lib/takes/output-copy')
+  startOutputCopier()
   const { startSweepRunner } = await import('./lib/sweeps/sweep-runner')
   startSweepRunner()
 }

@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test'
 const port = Number(process.env.E2E_PORT ?? 3100)
 /** The server's data (database, local backend, kept outputs): fresh for every run. */
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.e2e-data'
+/** The simulator's upload limit on that server: small, so the upload attacks pass it quickly (the fixtures are far below it). */
+export const E2E_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -35,6 +37,7 @@ export default defineConfig({
       TAKES_RATE_SUBMIT: '100000',
       TAKES_RATE_UPLOAD: '100000',
       TAKES_RATE_LOGIN: '100000',
+      TAKES_LOCAL_MAX_UPLOAD_BYTES: String(E2E_MAX_UPLOAD_BYTES),
     },
     url: `http://127.0.0.1:${port}/api/endpoints`,
     reuseExistingServer: false,

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { headers } from 'next/headers'
 import Link from 'next/link'
+import { connection } from 'next/server'
 import { isOwnerRequest } from '@/lib/auth/session'
 import { Suspense } from 'react'
 import { BackendBadge } from '@/components/backend-badge'
@@ -14,6 +15,8 @@ export const metadata: Metadata = {
 
 /** Signed-out visitors (a shared take's viewers, the sign-in page) see nothing of the studio around the page. */
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request, never from the build: its scripts must carry this response's nonce (lib/http/page-policy).
+  await connection()
   const owner = await isOwnerRequest(await headers())
   return (
     <html lang="en">

@@ -1,12 +1,12 @@
 import { cookies } from 'next/headers'
-import { authConfig, isValidSession, SESSION_COOKIE } from '@/lib/auth/session'
+import { authConfig, isSignedIn, SESSION_COOKIE } from '@/lib/auth/session'
 import { formatUsd } from '@/lib/pricing/estimate'
 import { spendCaps, spentToday } from '@/lib/takes/spend-guard'
 
 /** Today's spend (and the daily cap), then "Sign out" when the studio has a password. Shown only to the studio's owner: never on a signed-out take page. */
 export async function SessionControls() {
   const config = authConfig()
-  const signedIn = config ? isValidSession(config, (await cookies()).get(SESSION_COOKIE)?.value) : false
+  const signedIn = config ? await isSignedIn(config, (await cookies()).get(SESSION_COOKIE)?.value).catch(() => false) : false
   if (config && !signedIn) return null
   const spent = await spentToday().catch(() => null)
   const { perDay } = spendCaps()

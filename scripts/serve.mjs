@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream'
 import { stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import path from 'node:path'
+import { allowedHostsFrom, hostRefusal } from '../lib/http/allowed-hosts.mjs'
 
 // Next's renderer must run in production mode; `next start` sets this itself.
 process.env.NODE_ENV ??= 'production'
@@ -22,6 +23,8 @@ const staticDir = path.resolve(distDir, 'static')
 const STATIC_PREFIX = '/_next/static/'
 const TYPES = { '.js': 'application/javascript; charset=UTF-8', '.css': 'text/css; charset=UTF-8' }
 
+// Read at start, so a bad TAKES_ALLOWED_HOSTS stops the server before it listens.
+const allowedHosts = allowedHostsFrom({ ...process.env, HOSTNAME: hostname })
 const app = next({ dev: false, hostname, port })
 const handle = app.getRequestHandler()
 
@@ -55,6 +58,18 @@ async function brotliCopy(req) {
 
 await app.prepare()
 createServer(async (req, res) => {
+  // Before anything is routed (build assets, the fal proxy, the simulator and the webhook included):
+  // a page on another name that resolves to this machine (DNS rebinding) gets nothing.
+  const refusal = hostRefusal({ host: req.headers.host, forwardedHost: req.headers['x-forwarded-host'], target: req.url }, allowedHosts)
+  if (refusal) {
+    res.writeHead(refusal.status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-security-policy': "default-src 'none'",
+      'x-content-type-options': 'nosniff',
+      connection: 'close',
+    })
+    return res.end(`${refusal.message}\n`)
+  }
   req.headers[ADDRESS_HEADER] = req.socket.remoteAddress ?? ''
   const copy = await brotliCopy(req)
   if (!copy) return handle(req, res)

@@ -54,7 +54,7 @@ export function RunPanel(props: RunPanelProps) {
       {take?.phase === 'completed' && take.output && (
         <section aria-label="Result" className="rounded-lg border border-line bg-panel p-4">
           <Suspense fallback={<p className="text-sm text-muted">Loading the player…</p>}>
-            <TakeResult output={take.output} inputs={props.resultInputs} onUseSeed={props.onUseSeed} />
+            <TakeResult output={take.output} inputs={props.resultInputs} onUseSeed={props.onUseSeed} copyStatus={take.copyStatus} />
           </Suspense>
           {take.takeId && <TakeLinks takeId={take.takeId} />}
         </section>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import type { TakeView } from '@/lib/takes/take-view'
 import { formatSeconds } from '@/components/takes/format'
 import { absoluteTime, usdOrDash } from '@/components/takes/display-format'
+import { CopyStatusNote } from '@/components/takes/copy-status-note'
 
 function seconds(from: string | null, to: string | null): string {
   return from && to ? formatSeconds(Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000)) : '—'
@@ -27,6 +28,7 @@ function Facts({ title, rows }: { title: string; rows: [string, ReactNode][] }) 
 export function TakeDetails({ take }: { take: TakeView }) {
   return (
     <>
+      <CopyStatusNote status={take.copyStatus} error={take.copyError} />
       <Facts
         title="Cost"
         rows={[

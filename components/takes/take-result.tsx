@@ -3,8 +3,10 @@ import { useEffect, useRef } from 'react'
 import { Button } from '@/components/ui/button'
 import { formatBytes } from '@/components/schema-form/format'
 import { playAllFromStart, syncPlayback } from '@/components/media/sync-playback'
+import { CopyStatusNote } from './copy-status-note'
 import { formatSeconds } from './format'
 import { num, videoOf, type Output } from './video-facts'
+import type { TakeView } from '@/lib/takes/take-view'
 
 /** An input file the result can be compared with. */
 export interface InputMedia {
@@ -17,10 +19,12 @@ interface TakeResultProps {
   output: Output
   inputs: InputMedia[]
   onUseSeed?: (seed: number) => void
+  /** Where the studio's own copy stands (lib/takes/take-view): the note says when the video plays from fal. */
+  copyStatus?: TakeView['copyStatus']
 }
 
 /** The finished take: player, its facts, download, "use this seed", and a synced compare with the input. */
-export function TakeResult({ output, inputs, onUseSeed }: TakeResultProps) {
+export function TakeResult({ output, inputs, onUseSeed, copyStatus = null }: TakeResultProps) {
   const video = videoOf(output)
   const seed = num(output.seed)
   if (!video) {
@@ -50,6 +54,7 @@ export function TakeResult({ output, inputs, onUseSeed }: TakeResultProps) {
         preload="auto"
         className="w-full rounded bg-black"
       />
+      <CopyStatusNote status={copyStatus} />
       <dl className="grid grid-cols-3 gap-x-3 gap-y-1 text-xs" data-testid="result-facts">
         {facts.map(([label, value]) => (
           <div key={label}>

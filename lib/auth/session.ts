@@ -1,32 +1,22 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import 'server-only'
+import { randomBytes } from 'node:crypto'
+import { getDb, type Db } from '@/lib/db/client'
+import { deleteSession, insertSession, isSessionLive, studioSecret } from '@/lib/db/session-queries'
+import { newSessionId, sameText, sessionFromCookieHeader, sessionIdOf, signSessionId, type SessionKeys } from './session-token'
 
-/** The session cookie's name; its value is `v1.<expiry seconds>.<nonce>.<signature>`. */
-export const SESSION_COOKIE = 'takes_session'
+type Env = Readonly<Record<string, string | undefined>>
+
 export const SESSION_DAYS = 30
 
 export interface AuthConfig {
   /** The studio's password; sign-in is required only when it is set. */
   password: string
-  /** Signs session cookies. */
-  secret: string
 }
 
-/**
- * Sign-in settings from the environment, or null when the studio has no password. The secret is
- * `TAKES_SESSION_SECRET`, or one derived from the password (so changing the password signs everyone out).
- */
-export function authConfig(env: Readonly<Record<string, string | undefined>> = process.env): AuthConfig | null {
+/** Sign-in settings from the environment, or null when the studio has no password. */
+export function authConfig(env: Env = process.env): AuthConfig | null {
   const password = env.TAKES_PASSWORD
-  if (!password) return null
-  const secret = env.TAKES_SESSION_SECRET || createHash('sha256').update(`takes-session:${password}`).digest('base64url')
-  return { password, secret }
-}
-
-const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64url')
-
-function sameText(a: string, b: string): boolean {
-  // Hashes first: equal lengths for timingSafeEqual, and no length leak.
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
+  return password ? { password } : null
 }
 
 /** Whether `given` is the password, compared in constant time. */
@@ -34,34 +24,85 @@ export function passwordMatches(config: AuthConfig, given: string): boolean {
   return sameText(config.password, given)
 }
 
-/** A new session token, valid for SESSION_DAYS. */
-export function createSessionToken(config: AuthConfig, nowMs = Date.now()): string {
-  const expires = Math.floor(nowMs / 1000) + SESSION_DAYS * 86_400
-  const body = `v1.${expires}.${randomBytes(16).toString('base64url')}`
-  return `${body}.${sign(config.secret, body)}`
-}
+// Per process, on globalThis: proxy.ts and the route handlers are separate bundles with their own
+// module instances, and a sign-out in one must be seen by the other.
+const SECRETS = Symbol.for('takes.session-secrets')
+const LIVE = Symbol.for('takes.live-sessions')
+type Holder = { [SECRETS]?: WeakMap<Db, Promise<string>>; [LIVE]?: Map<string, number> }
+const holder = globalThis as Holder
 
-/** Whether a cookie value is a session this server signed and that has not expired. */
-export function isValidSession(config: AuthConfig, token: string | undefined, nowMs = Date.now()): boolean {
-  if (!token) return false
-  const parts = token.split('.')
-  if (parts.length !== 4 || parts[0] !== 'v1') return false
-  const [version, expires, nonce, signature] = parts as [string, string, string, string]
-  if (!/^\d{1,12}$/.test(expires) || Number(expires) * 1000 <= nowMs) return false
-  return sameText(sign(config.secret, `${version}.${expires}.${nonce}`), signature)
-}
-
-/** The session cookie's value from a Cookie header. */
-export function sessionFromCookieHeader(header: string | null): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=')
-    if (name === SESSION_COOKIE) return value.join('=')
+/** The random signing secret kept with the data (made by the first process that needs it), per database. */
+async function storedSecret(): Promise<string> {
+  const db = await getDb()
+  const secrets = (holder[SECRETS] ??= new WeakMap())
+  let secret = secrets.get(db)
+  if (!secret) {
+    secret = studioSecret('session-secret', () => randomBytes(32).toString('base64url'), db)
+    secrets.set(db, secret)
+    secret.catch(() => secrets.delete(db))
   }
-  return undefined
+  return secret
 }
 
-/** Whether a request may act as the studio's owner: the studio has no password, or the request carries a valid session. */
-export function isOwnerRequest(headers: Headers, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  const config = authConfig(env)
-  return !config || isValidSession(config, sessionFromCookieHeader(headers.get('cookie')))
+async function sessionKeys(config: AuthConfig, env: Env): Promise<SessionKeys> {
+  return { secret: env.TAKES_SESSION_SECRET || (await storedSecret()), password: config.password }
 }
+
+/**
+ * Sessions this process found live in the database lately, with when. Within LIVE_CACHE_MS a
+ * session is not looked up again: so a sign-out on ANOTHER process (several processes on one
+ * PostgreSQL) takes up to 2 s to reach this one; a sign-out on this process clears it at once.
+ */
+const LIVE_CACHE_MS = 2_000
+const liveSessions = () => (holder[LIVE] ??= new Map())
+
+/** Records a new session and answers the cookie value that carries it. */
+export async function startSession(config: AuthConfig, env: Env = process.env): Promise<string> {
+  const id = newSessionId()
+  await insertSession(id, SESSION_DAYS * 86_400_000)
+  return signSessionId(await sessionKeys(config, env), id)
+}
+
+/** Ends the session a cookie carries, on every process: its row is deleted. */
+export async function endSession(token: string | undefined, env: Env = process.env): Promise<void> {
+  const config = authConfig(env)
+  if (!config || !token) return
+  const id = sessionIdOf(await sessionKeys(config, env), token)
+  if (!id) return
+  liveSessions().delete(id)
+  await deleteSession(id)
+}
+
+/** Whether a cookie value carries a session this studio signed (with its current password) that has not ended. */
+export async function isSignedIn(config: AuthConfig, token: string | undefined, env: Env = process.env, now = Date.now()): Promise<boolean> {
+  if (!token) return false
+  const id = sessionIdOf(await sessionKeys(config, env), token)
+  if (!id) return false
+  const live = liveSessions()
+  const checkedAt = live.get(id)
+  if (checkedAt !== undefined && now - checkedAt < LIVE_CACHE_MS) return true
+  if (!(await isSessionLive(id))) {
+    live.delete(id)
+    return false
+  }
+  if (live.size > 10_000) for (const [other, at] of live) if (now - at >= LIVE_CACHE_MS) live.delete(other)
+  live.set(id, now)
+  return true
+}
+
+/**
+ * Whether a request may act as the studio's owner: the studio has no password, or the request
+ * carries a live session. A database that cannot answer counts as signed out (logged).
+ */
+export async function isOwnerRequest(headers: Headers, env: Env = process.env): Promise<boolean> {
+  const config = authConfig(env)
+  if (!config) return true
+  try {
+    return await isSignedIn(config, sessionFromCookieHeader(headers.get('cookie')), env)
+  } catch (error) {
+    console.error('[takes] could not check a session:', error instanceof Error ? error.message : error)
+    return false
+  }
+}
+
+export { SESSION_COOKIE, sessionFromCookieHeader } from './session-token'

@@ -90,6 +90,8 @@ export const takes = pgTable(
     index('takes_status_created_idx').on(t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // The follower's claim looks only at unfinished takes.
     index('takes_unfinished_idx').on(t.createdAt, t.id).where(sql`${t.status} in ('IN_QUEUE', 'IN_PROGRESS')`),
+    // The copier looks only at copies still pending, by when they are due.
+    index('takes_copy_due_idx').on(t.copyRetryAt).where(sql`${t.copyStatus} = 'pending'`),
     // Prompt search (ILIKE '%…%'); pg_trgm is created by the first migration.
     index('takes_prompt_trgm_idx').using('gin', sql`(${t.input} ->> 'prompt') gin_trgm_ops`),
     // One take per sweep cell, however many processes run the sweep; also the sweep's list of takes.

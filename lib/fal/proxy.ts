@@ -21,10 +21,10 @@ import { backendMode, falAuthorization, localBackendBase, type BackendMode } fro
 import { localSimulatorAuthorization } from './local-simulator-key'
 import { webhookUrlOf } from './webhook-route'
 import { jsonResponse, validationDetails, validationErrorResponse } from './errors'
+import { SUBMIT_BODY_MAX_BYTES } from './body-limits'
 import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from './targets'
 
 const TARGET_HEADER = 'x-fal-target-url'
-const MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 /** Why an upload handshake is refused (a type no endpoint reads), or null. */
@@ -121,7 +121,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
 
     let body: string | undefined
     if (request.method.toUpperCase() !== 'GET') {
-      const bytes = await readCappedBody(request, MAX_BODY_BYTES)
+      const bytes = await readCappedBody(request, SUBMIT_BODY_MAX_BYTES)
       if (!bytes) return refuse(413, 'Request body too large')
       body = Buffer.from(bytes).toString('utf8')
     }
@@ -146,7 +146,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       const badMedia = mediaUrlProblems(entry.fields, input as Payload)
       if (badMedia.length) return validationErrorResponse(badMedia.map(({ field, message }) => ({ loc: ['body', field], msg: message, type: 'value_error.url.scheme' })))
       try {
-        const media = await inputMediaFacts(input as Payload, mode)
+        const { facts: media } = await inputMediaFacts(input as Payload, mode, env)
         const estimate = estimateTake(pricedEndpoint(entry.endpoint, entry), input as Payload, media)
         // The input as sent (not as parsed), so a remix reproduces it exactly.
         const recorded = await recordSubmit(entry.endpoint, input as Payload, estimate.amount, undefined, env)

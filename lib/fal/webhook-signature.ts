@@ -109,6 +109,8 @@ export interface JwksCacheOptions {
   ttlMs?: number
   /** The least time between two refetches forced by a failed verification, so forged posts cannot make us hammer the JWKS URL. */
   refreshCooldownMs?: number
+  /** How long a failed fetch is remembered (answered from memory, not fetched again). Default 30 s. */
+  failureTtlMs?: number
   timeoutMs?: number
   now?: () => number
 }
@@ -132,10 +134,11 @@ function where(url: string): string {
  * fetched once more (fal may have rotated its keys) and the webhook checked again.
  */
 export function createJwksCache(fetchImpl: FetchLike = (url, init) => fetch(url, init), options: JwksCacheOptions = {}) {
-  const { ttlMs = 60 * 60_000, refreshCooldownMs = 30_000, timeoutMs = 10_000, now = Date.now } = options
+  const { ttlMs = 60 * 60_000, refreshCooldownMs = 30_000, failureTtlMs = 30_000, timeoutMs = 10_000, now = Date.now } = options
   const cache = new Map<string, CachedKeys>()
   const inFlight = new Map<string, Promise<JsonWebKey[]>>()
   const lastForcedRefresh = new Map<string, number>()
+  const lastFailure = new Map<string, { error: JwksFetchError; at: number }>()
 
   async function fetchKeys(url: string): Promise<JsonWebKey[]> {
     let response: Response
@@ -164,11 +167,29 @@ export function createJwksCache(fetchImpl: FetchLike = (url, init) => fetch(url,
     return keys
   }
 
-  /** One fetch at a time per URL; a failed refetch leaves the previous keys in place. */
+  /**
+   * One fetch at a time per URL; a failed refetch leaves the previous keys in place, and is
+   * remembered for failureTtlMs: webhooks arriving meanwhile get the same failure without a fetch
+   * (so a JWKS URL that is down, or forged posts, cannot make every request refetch).
+   */
   function refresh(url: string): Promise<JsonWebKey[]> {
+    const failed = lastFailure.get(url)
+    if (failed && now() - failed.at < failureTtlMs) return Promise.reject(failed.error)
     let pending = inFlight.get(url)
     if (!pending) {
-      pending = fetchKeys(url).finally(() => inFlight.delete(url))
+      pending = fetchKeys(url)
+        .then(
+          (keys) => {
+            lastFailure.delete(url)
+            return keys
+          },
+          (error: unknown) => {
+            const reported = error instanceof JwksFetchError ? error : new JwksFetchError(`Could not read the webhook keys from ${where(url)}`)
+            lastFailure.set(url, { error: reported, at: now() })
+            throw reported
+          },
+        )
+        .finally(() => inFlight.delete(url))
       inFlight.set(url, pending)
     }
     return pending

@@ -3,11 +3,12 @@ export const ADDRESS_HEADER = 'x-takes-client-address'
 
 /**
  * The caller's address: the connection's, or — only when `TAKES_TRUST_PROXY=1` says a reverse proxy
- * in front sets it — the first `X-Forwarded-For` entry.
+ * in front sets it — the right-most `X-Forwarded-For` hop, the one that proxy appended. Hops to its
+ * left are whatever the client sent, so they cannot be trusted (nor used as rate-limit keys).
  */
 export function clientAddress(headers: Headers, env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (env.TAKES_TRUST_PROXY === '1') {
-    const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+    const forwarded = headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
   return headers.get(ADDRESS_HEADER) || 'unknown'

@@ -1,5 +1,5 @@
 /** The body's bytes, read up to `limit` (a declared or streamed size over it stops the read), or null when over. */
-export async function readCappedBody(request: Request, limit: number): Promise<Uint8Array | null> {
+export async function readCappedBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const declared = Number(request.headers.get('content-length') ?? NaN)
   if (declared > limit) return null
   if (!request.body) return new Uint8Array()

@@ -1,5 +1,7 @@
 import path from 'node:path'
 
+import { MAX_UPLOAD_BYTES } from '@/lib/fal/upload-limits'
+
 /** Settings of the local fal-compatible backend, read from the environment once. */
 export interface LocalFalConfig {
   dataDir: string
@@ -9,6 +11,8 @@ export interface LocalFalConfig {
   minRenderMs: number
   /** Enables `/api/local-fal/_control` (fault injection and counters), for tests. */
   controlEnabled: boolean
+  /** The largest upload kept: MAX_UPLOAD_BYTES, or less with TAKES_LOCAL_MAX_UPLOAD_BYTES (for tests). */
+  maxUploadBytes?: number
 }
 
 function positiveInt(value: string | undefined, fallback: number): number {
@@ -22,5 +26,6 @@ export function readLocalFalConfig(env: NodeJS.ProcessEnv = process.env): LocalF
     concurrency: Math.max(1, positiveInt(env.TAKES_LOCAL_CONCURRENCY, 2)),
     minRenderMs: positiveInt(env.TAKES_LOCAL_RENDER_MS, 3000),
     controlEnabled: env.TAKES_LOCAL_CONTROL === '1',
+    maxUploadBytes: Math.min(MAX_UPLOAD_BYTES, positiveInt(env.TAKES_LOCAL_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES)),
   }
 }

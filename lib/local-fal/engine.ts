@@ -236,9 +236,10 @@ export class LocalFalEngine {
       await paced
       const stored = await this.files.adopt(outFile, 'video/mp4', `${request.id}.mp4`)
       const url =
-        effective.sync_mode === true
+        faults.outputVideoUrl ||
+        (effective.sync_mode === true
           ? `data:video/mp4;base64,${(await readFile((await this.files.localPath(stored.id))!)).toString('base64')}`
-          : fileUrl(request.origin, stored.id, stored.fileName)
+          : fileUrl(request.origin, stored.id, stored.fileName))
       const output: { [key: string]: JsonValue } = {
         video: {
           url,

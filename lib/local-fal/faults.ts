@@ -11,6 +11,8 @@ export interface Faults {
   delayMs: number
   /** Extra time each run takes, in milliseconds (keeps the runners busy so others wait in the queue). */
   slowRunsMs: number
+  /** Runs report this as their output video's URL instead of the file they rendered (a hostile output, for copy tests). '': off. */
+  outputVideoUrl: string
 }
 
 export const NO_FAULTS: Faults = {
@@ -20,6 +22,7 @@ export const NO_FAULTS: Faults = {
   dropStreamAfterEvents: 0,
   delayMs: 0,
   slowRunsMs: 0,
+  outputVideoUrl: '',
 }
 
 /** What the backend has been asked, for tests that must prove nothing reached it. */

@@ -3,7 +3,11 @@ import { parseQueuePath } from '@/lib/fal/targets'
 import type { LocalFalEngine } from './engine'
 import type { Faults } from './faults'
 import { NO_FAULTS, emptyCounters } from './faults'
-import { FILES_ROUTE, fileUrl } from './files'
+import { isMediaType } from '@/lib/http/media-type'
+import { readJsonBody } from '@/lib/http/read-body'
+import { SMALL_JSON_MAX_BYTES, SUBMIT_BODY_MAX_BYTES } from '@/lib/fal/body-limits'
+import { FILES_ROUTE, fileUrl, isUploadRefusal, type UploadBody, type UploadRefusal } from './files'
+import { notMedia } from './upload-stream'
 import type { LocalRequest } from './types'
 
 /** Where the local backend is mounted in the studio. */
@@ -112,13 +116,10 @@ async function handleQueue(
         status === 429 ? { 'retry-after': '1' } : {},
       )
     }
-    let body: unknown
-    try {
-      body = await request.json()
-    } catch {
-      return validationErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
-    }
-    const parsed = engine.compiledFor(endpoint).validator.safeParse(body)
+    const body = await readJsonBody(request, SUBMIT_BODY_MAX_BYTES)
+    if (!body.ok && body.status === 413) return jsonResponse({ detail: body.detail }, { status: 413 })
+    if (!body.ok) return validationErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
+    const parsed = engine.compiledFor(endpoint).validator.safeParse(body.value)
     if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
     const webhook = url.searchParams.get('fal_webhook') ?? undefined
     const created = await engine.submit(endpoint, parsed.data, originOf(request), webhook, tag)
@@ -215,29 +216,39 @@ function statusStream(
 }
 
 async function initiateUpload(engine: LocalFalEngine, request: Request) {
-  let body: { content_type?: unknown; file_name?: unknown }
-  try {
-    body = (await request.json()) as typeof body
-  } catch {
-    return jsonResponse({ detail: 'The body is not valid JSON' }, { status: 400 })
-  }
-  const contentType = typeof body.content_type === 'string' ? body.content_type : 'application/octet-stream'
+  const read = await readJsonBody(request, SMALL_JSON_MAX_BYTES)
+  if (!read.ok) return jsonResponse({ detail: read.detail }, { status: read.status })
+  const body = (typeof read.value === 'object' && read.value !== null ? read.value : {}) as { content_type?: unknown; file_name?: unknown }
+  // The type that is kept is read from the bytes later; one that is not media is refused already.
+  if (typeof body.content_type !== 'string' || !isMediaType(body.content_type)) return refusalResponse(notMedia())
   const name = typeof body.file_name === 'string' ? body.file_name : 'upload'
-  const file = await engine.files.create(contentType, name)
+  const file = await engine.files.reserve(name)
   const origin = originOf(request)
   return jsonResponse({ upload_url: `${origin}${UPLOAD_ROUTE}/${file.id}`, file_url: fileUrl(origin, file.id, file.fileName) })
 }
 
+function refusalResponse(refusal: UploadRefusal): Response {
+  return jsonResponse({ detail: refusal.message, error_type: refusal.errorType }, { status: refusal.status })
+}
+
+/** The request's body as it streams in, with the length it declared. */
+function uploadBody(request: Request): UploadBody {
+  const declared = Number(request.headers.get('content-length') ?? NaN)
+  return { body: request.body, ...(Number.isFinite(declared) ? { declaredLength: declared } : {}) }
+}
+
+/** fal's upload protocol on the simulator: PUT the file, or PUT numbered parts and POST `complete`. */
 async function handleUpload(engine: LocalFalEngine, request: Request, rest: string, method: string) {
-  const [id = '', part] = rest.split('/')
+  const [id = '', part, extra] = rest.split('/')
+  if (extra !== undefined) return notFound()
   try {
     if (method === 'PUT' && part === undefined) {
-      await engine.files.write(id, new Uint8Array(await request.arrayBuffer()))
+      await engine.files.write(id, uploadBody(request))
       engine.counters.uploads += 1
       return jsonResponse({ ok: true })
     }
-    if (method === 'PUT' && part && /^\d+$/.test(part)) {
-      return jsonResponse(await engine.files.writePart(id, Number(part), new Uint8Array(await request.arrayBuffer())))
+    if (method === 'PUT' && part && /^\d{1,6}$/.test(part)) {
+      return jsonResponse(await engine.files.writePart(id, Number(part), uploadBody(request)))
     }
     if (method === 'POST' && part === 'complete') {
       await engine.files.completeParts(id)
@@ -245,14 +256,17 @@ async function handleUpload(engine: LocalFalEngine, request: Request, rest: stri
       return jsonResponse({ ok: true })
     }
   } catch (error) {
-    return jsonResponse({ detail: error instanceof Error ? error.message : 'Upload failed' }, { status: 400 })
+    if (isUploadRefusal(error)) return refusalResponse(error)
+    console.error('[local-fal] upload failed:', error instanceof Error ? error.message : error)
+    return jsonResponse({ detail: 'The upload could not be stored.', error_type: 'upload_failed' }, { status: 500 })
   }
   return notFound()
 }
 
 async function handleControl(engine: LocalFalEngine, request: Request, method: string) {
   if (method === 'POST') {
-    const body = (await request.json().catch(() => ({}))) as ControlBody
+    const read = await readJsonBody(request, SMALL_JSON_MAX_BYTES)
+    const body = (read.ok && typeof read.value === 'object' && read.value !== null ? read.value : {}) as ControlBody
     if (body.faults && body.tag) engine.faultsByTag.set(body.tag, { ...(engine.faultsByTag.get(body.tag) ?? NO_FAULTS), ...body.faults })
     else if (body.faults) engine.faults = { ...engine.faults, ...body.faults }
     if (body.resetCounters) Object.assign(engine.counters, emptyCounters())

@@ -2,14 +2,16 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { InputMediaFacts } from '@/lib/generation/output-shape'
 import { mediaRoleOf } from '@/lib/generation/output-shape'
+import { safeDownload, SafeFetchError } from '@/lib/http/safe-fetch'
 import type { Payload } from '@/lib/schema'
 import type { FileStore } from './files'
 import { fileIdOf } from './files'
 import { probeMedia } from './media-tools'
 
-const FETCH_TIMEOUT_MS = 20_000
+const FETCH_TIMEOUT_MS = 60_000
+const FETCH_IDLE_TIMEOUT_MS = 15_000
 const MAX_MEDIA_BYTES = 512 * 1024 * 1024
-const DATA_URI = /^data:[^;,]+(?:;[^,]*)?;base64,(.*)$/s
+const BASE64_DATA_URI = /^data:[^;,]*(?:;[^,;]*)*;base64,(.*)$/is
 
 /** An input media URL the backend could not read: reported as a 422 on its field, as fal does. */
 export class MediaFetchError extends Error {
@@ -26,50 +28,47 @@ export interface ResolvedMedia {
   facts: InputMediaFacts
 }
 
-async function download(url: string, target: string, field: string): Promise<void> {
-  let response: Response
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' })
-  } catch (error) {
-    throw new MediaFetchError(field, `Could not download ${field}: ${error instanceof Error ? error.message : 'network error'}`)
-  }
-  if (!response.ok) throw new MediaFetchError(field, `Could not download ${field}: the server answered ${response.status}`)
-  const length = Number(response.headers.get('content-length') ?? 0)
-  if (length > MAX_MEDIA_BYTES) throw new MediaFetchError(field, `${field} is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MB`)
-  const bytes = new Uint8Array(await response.arrayBuffer())
-  if (bytes.byteLength > MAX_MEDIA_BYTES) throw new MediaFetchError(field, `${field} is too large`)
-  await writeFile(target, bytes)
-}
+type Role = keyof InputMediaFacts
 
-/** A local file holding the media at `url`: this backend's own files are read from disk. */
-async function localCopy(url: string, field: string, files: FileStore, workDir: string): Promise<string> {
+/**
+ * A local file holding the media at `url`: this backend's own files are read from its store on disk
+ * (whatever host the URL names), data URIs are decoded, anything else is downloaded through the
+ * SSRF-safe fetcher.
+ */
+async function localCopy(url: string, field: string, role: Role, files: FileStore, workDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const cannot = (reason: string) => new MediaFetchError(field, `could not read the ${role} at ${field}: ${reason}`)
   const own = fileIdOf(url)
   if (own) {
     const file = await files.localPath(own)
-    if (!file) throw new MediaFetchError(field, `${field} points to a file that does not exist`)
+    if (!file) throw cannot('the file does not exist')
     return file
   }
+  // No extension: ffmpeg never takes a downloaded file for a playlist of other files.
   const target = path.join(workDir, field)
-  const data = DATA_URI.exec(url)
-  if (data) {
-    await writeFile(target, Buffer.from(data[1] ?? '', 'base64'))
+  if (/^data:/i.test(url)) {
+    const base64 = BASE64_DATA_URI.exec(url)?.[1]
+    if (base64 === undefined) throw cannot('only base64 data URIs are read')
+    if (Math.floor((base64.length * 3) / 4) > MAX_MEDIA_BYTES) throw cannot(`it is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MB`)
+    await writeFile(target, Buffer.from(base64, 'base64'))
     return target
   }
-  if (/^https?:\/\//.test(url)) {
-    await download(url, target, field)
-    return target
+  try {
+    await safeDownload(url, target, { field, what: role, maxBytes: MAX_MEDIA_BYTES, timeoutMs: FETCH_TIMEOUT_MS, idleTimeoutMs: FETCH_IDLE_TIMEOUT_MS, env })
+  } catch (error) {
+    if (error instanceof SafeFetchError) throw new MediaFetchError(field, error.message)
+    throw error
   }
-  throw new MediaFetchError(field, `${field} must be an http(s) URL or a base64 data URI`)
+  return target
 }
 
 /** Fetches and probes every media input of a request. */
-export async function resolveMedia(input: Payload, files: FileStore, workDir: string): Promise<ResolvedMedia> {
+export async function resolveMedia(input: Payload, files: FileStore, workDir: string, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedMedia> {
   await mkdir(workDir, { recursive: true })
   const resolved: ResolvedMedia = { sources: {}, facts: {} }
   for (const [field, value] of Object.entries(input)) {
     const role = mediaRoleOf(field)
     if (!role || typeof value !== 'string' || value === '') continue
-    const file = await localCopy(value, field, files, workDir)
+    const file = await localCopy(value, field, role, files, workDir, env)
     const facts = await probeMedia(file).catch(() => {
       throw new MediaFetchError(field, `${field} is not a readable ${role} file`)
     })

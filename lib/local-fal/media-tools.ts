@@ -154,11 +154,13 @@ function execFileText(file: string, args: string[], timeoutMs = 0): Promise<stri
 }
 
 /**
- * Reads width/height/fps/duration and which stream kinds a media file has.
+ * Reads width/height/fps/duration and which stream kinds a media file has (a local file only: ffprobe
+ * may open no network protocol, even one a playlist inside the file names).
  * Still images report `hasVideo: true` with `duration` and `fps` undefined.
  */
 export async function probeMedia(file: string, { timeoutMs = 0 }: { timeoutMs?: number } = {}): Promise<MediaFacts> {
-  const stdout = await execFileText(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], timeoutMs)
+  const args = ['-v', 'error', '-protocol_whitelist', 'file', '-print_format', 'json', '-show_streams', '-show_format', path.resolve(file)]
+  const stdout = await execFileText(ffprobePath(), args, timeoutMs)
   let parsed: unknown
   try {
     parsed = JSON.parse(stdout)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { JsonSchema, JsonValue } from './json-schema'
 import { orderedPropertyNames } from './json-schema'
 import { boundsOf, isMediaProperty, rangeText, sizeUnionOf } from './fields'
+import { TEXT_MAX_CHARS, tooLongMessage, URL_MAX_CHARS } from './string-limits'
 
 export type Payload = Record<string, JsonValue>
 
@@ -31,11 +32,14 @@ function stringSchema(name: string, schema: JsonSchema, label: string, requiredA
   // An empty required field in a form means nothing was entered.
   if (requiredAtTop) text = text.min(1, { error: `${label} is required` })
   if (schema.minLength !== undefined) text = text.min(schema.minLength, { error: `${label} is too short` })
-  if (schema.maxLength !== undefined) text = text.max(schema.maxLength, { error: `${label} is too long` })
   if (isMediaProperty(name, schema)) {
-    return text.regex(MEDIA_URL, { error: `${label} must be an http(s) URL or a base64 data URI` })
+    if (schema.maxLength !== undefined) text = text.max(schema.maxLength, { error: tooLongMessage(label, schema.maxLength) })
+    return text
+      .regex(MEDIA_URL, { error: `${label} must be an http(s) URL or a base64 data URI` })
+      .refine((value) => !/^https?:/i.test(value) || value.length <= URL_MAX_CHARS, { error: tooLongMessage(label, URL_MAX_CHARS, 'characters for a URL (upload the file instead)') })
   }
-  return text
+  const limit = Math.min(schema.maxLength ?? Infinity, TEXT_MAX_CHARS)
+  return text.max(limit, { error: tooLongMessage(label, limit) })
 }
 
 function propertySchema(name: string, schema: JsonSchema, requiredAtTop: boolean): z.ZodType {

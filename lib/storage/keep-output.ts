@@ -1,13 +1,12 @@
 import 'server-only'
-import { createWriteStream } from 'node:fs'
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { Readable, Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 
+import { backendMode } from '@/lib/fal/backend'
+import { safeDownload, SafeFetchError } from '@/lib/http/safe-fetch'
 import { runFfmpeg } from '@/lib/local-fal/media-tools'
+import { simulatorFile } from '@/lib/local-fal/simulator-file'
 import type { JsonValue } from '@/lib/schema'
 import { outputStore } from './index'
 import { assertValidKey, type OutputStore } from './store'
@@ -28,6 +27,8 @@ export interface KeepOutputOptions {
   maxBytes?: number
   timeoutMs?: number
   idleTimeoutMs?: number
+  /** Where the backend mode and TAKES_FETCH_ALLOW_HOSTS are read; process.env by default. */
+  env?: NodeJS.ProcessEnv
 }
 
 export interface KeptOutput {
@@ -69,65 +70,32 @@ function videoType(declared: JsonValue | undefined, served: string | null | unde
   return mediaType(typeof declared === 'string' ? declared : undefined) ?? mediaType(served) ?? fromName ?? 'video/mp4'
 }
 
-function describeUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname.length > 60 ? `${url.pathname.slice(0, 60)}…` : url.pathname}`
-}
-
-function seconds(ms: number): string {
-  return `${ms < 1000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`
-}
-
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Streams `url` into `file`; returns the served content type. */
-async function download(url: URL, file: string, limits: Required<Pick<KeepOutputOptions, 'maxBytes' | 'timeoutMs' | 'idleTimeoutMs'>>) {
-  const where = describeUrl(url)
-  const controller = new AbortController()
-  const fail = (message: string) => controller.abort(new KeepOutputError(`Downloading ${where} ${message}`))
-  const deadline = setTimeout(() => fail(`took longer than ${seconds(limits.timeoutMs)}`), limits.timeoutMs)
-  let idle: NodeJS.Timeout | undefined
-  const stillAlive = () => {
-    clearTimeout(idle)
-    idle = setTimeout(() => fail(`stalled for ${seconds(limits.idleTimeoutMs)}`), limits.idleTimeoutMs)
+type DownloadLimits = Required<Pick<KeepOutputOptions, 'maxBytes' | 'timeoutMs' | 'idleTimeoutMs'>>
+
+/**
+ * Copies the output at `url` into `file`; returns the served content type. The simulator's own
+ * files are read where it keeps them; any other URL only through the SSRF-safe fetcher.
+ */
+async function download(url: URL, file: string, limits: DownloadLimits, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const own = await simulatorFile(url.href, backendMode(env), env)
+  if (own?.kind === 'missing') throw new KeepOutputError("The output video is not among the simulator's files")
+  if (own?.kind === 'disk') {
+    if ((await stat(own.path)).size > limits.maxBytes) throw new KeepOutputError(`The output video is larger than the ${limits.maxBytes}-byte limit`)
+    await copyFile(own.path, file)
+    return undefined
   }
+  const reachedAs = own?.kind === 'http' ? { allowHosts: own.allowHosts, headers: own.headers } : {}
   try {
-    stillAlive()
-    const response = await fetch(url, { signal: controller.signal, redirect: 'follow' })
-    if (!response.ok || !response.body) {
-      await response.body?.cancel().catch(() => {})
-      throw new KeepOutputError(`Downloading ${where} failed: HTTP ${response.status}`)
-    }
-    const declared = Number(response.headers.get('content-length') ?? NaN)
-    if (declared > limits.maxBytes) {
-      await response.body.cancel().catch(() => {})
-      throw new KeepOutputError(`Downloading ${where} refused: ${declared} bytes is over the ${limits.maxBytes}-byte limit`)
-    }
-    let received = 0
-    const count = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        received += chunk.byteLength
-        if (received > limits.maxBytes) {
-          callback(new KeepOutputError(`Downloading ${where} stopped: more than the ${limits.maxBytes}-byte limit`))
-          return
-        }
-        stillAlive()
-        callback(null, chunk)
-      },
-    })
-    await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), count, createWriteStream(file), {
-      signal: controller.signal,
-    })
-    if (received === 0) throw new KeepOutputError(`Downloading ${where} gave an empty file`)
-    return response.headers.get('content-type')
+    const fetched = await safeDownload(own?.kind === 'http' ? own.url : url.href, file, { field: 'video.url', what: 'output video', ...limits, env, ...reachedAs })
+    if (fetched.bytesRead === 0) throw new KeepOutputError('The output video is an empty file')
+    return fetched.contentType
   } catch (error) {
-    const cause: unknown = controller.signal.aborted ? controller.signal.reason : error
-    if (cause instanceof KeepOutputError) throw cause
-    throw new KeepOutputError(`Downloading ${where} failed: ${reason(cause)}`, { cause })
-  } finally {
-    clearTimeout(deadline)
-    clearTimeout(idle)
+    if (error instanceof SafeFetchError) throw new KeepOutputError(error.message, { cause: error })
+    throw error
   }
 }
 
@@ -220,7 +188,7 @@ export async function keepTakeOutput(
         throw new KeepOutputError('The output video URL is not a URL')
       }
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new KeepOutputError(`The output video URL's scheme ${url.protocol} is not http(s)`)
-      servedType = await download(url, videoFile, limits)
+      servedType = await download(url, videoFile, limits, options.env ?? process.env)
     }
 
     if (!(await looksLikeVideo(videoFile))) {

@@ -6,11 +6,13 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 
 import { byteRangeResponse } from '@/lib/http/byte-range'
+import { fileResponseHeaders } from '@/lib/http/file-headers'
 import {
   OUTPUT_CACHE_CONTROL,
   assertValidKey,
   contentTypeOfKey,
   isValidKey,
+  nameOfKey,
   notFound,
   safeContentType,
   splitPrefix,
@@ -90,7 +92,7 @@ export class LocalDiskStore implements OutputStore {
         size: stats.size,
         rangeHeader,
         headers: {
-          'content-type': await this.contentType(meta, key),
+          ...fileResponseHeaders(await this.contentType(meta, key), nameOfKey(key)),
           'cache-control': OUTPUT_CACHE_CONTROL,
           'last-modified': stats.mtime.toUTCString(),
         },

@@ -5,11 +5,13 @@ import { stat } from 'node:fs/promises'
 import type { S3Client } from '@aws-sdk/client-s3'
 
 import { isSingleByteRange } from '@/lib/http/byte-range'
+import { fileResponseHeaders } from '@/lib/http/file-headers'
 import {
   OUTPUT_CACHE_CONTROL,
   assertValidKey,
   contentTypeOfKey,
   isValidKey,
+  nameOfKey,
   notFound,
   safeContentType,
   splitPrefix,
@@ -113,7 +115,7 @@ export class S3Store implements OutputStore {
     try {
       const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.config.bucket, Key: key, Range: range }))
       const headers = new Headers({
-        'content-type': safeContentType(object.ContentType ?? contentTypeOfKey(key)),
+        ...fileResponseHeaders(safeContentType(object.ContentType ?? contentTypeOfKey(key)), nameOfKey(key)),
         'accept-ranges': 'bytes',
         'cache-control': OUTPUT_CACHE_CONTROL,
       })

@@ -41,6 +41,11 @@ export function assertValidKey(key: string): void {
   if (!KEY.test(key)) throw new InvalidKeyError('key', key)
 }
 
+/** The name part of a valid key (`<dir>/<name>` → `<name>`). */
+export function nameOfKey(key: string): string {
+  return key.slice(key.indexOf('/') + 1)
+}
+
 /** Splits a valid prefix into its directory and the (possibly empty) start of a name. */
 export function splitPrefix(prefix: string): { dir: string; namePrefix: string } {
   if (!PREFIX.test(prefix)) throw new InvalidKeyError('prefix', prefix)

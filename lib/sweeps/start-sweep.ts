@@ -14,7 +14,7 @@ import type { CheckedSweep } from './sweep-request'
 export async function startSweep(sweep: CheckedSweep, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: true; sweep: Sweep } | { ok: false; refusal: BudgetRefusal }> {
   const { endpoint, compiled } = sweep
   // Media fields cannot be swept, so every cell has the base input's media.
-  const media = await inputMediaFacts(sweep.input, backendMode(env))
+  const { facts: media } = await inputMediaFacts(sweep.input, backendMode(env), env)
   const priced = pricedEndpoint(endpoint, compiled)
   const estimates = sweep.inputs.map((input) => estimateTake(priced, input, media).amount)
   const refusal = await checkBudget(estimates, spendCaps(env))

@@ -23,7 +23,7 @@ export async function submitNextSweepCell(sweep: Sweep, client: FalClient, env: 
   if (index === null) return false
   sweep.nextIndex = index + 1
   const input = cellInput(sweep.input, sweep.axes, index, sweep.seed, sweep.varySeed)
-  const media = await inputMediaFacts(input, backendMode(env))
+  const { facts: media } = await inputMediaFacts(input, backendMode(env), env)
   const { endpoint, compiled } = found
   const estimate = estimateTake(pricedEndpoint(endpoint, compiled), input, media)
   // Today's spend may have grown since the sweep was checked: each cell is checked again, atomically.

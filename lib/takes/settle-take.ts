@@ -2,9 +2,10 @@ import 'server-only'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue } from '@/lib/schema'
 import { catalog } from '@/lib/endpoints'
-import { finishTake, getTake, getTakeByRequestId, type Take } from '@/lib/db/queries'
+import { finishTake, getTakeByRequestId, getTakeEvenIfDeleted, type Take, type TakePatch } from '@/lib/db/queries'
 import { billedTake } from '@/lib/pricing/estimate'
 import { keepTakeOutput } from '@/lib/storage/keep-output'
+import { copyRetryDelays, copyStateAfter, discardIfDeleted, SETTLE_COPY_LIMITS, tryCopy } from './output-copy'
 import { FINISHED_STATUSES } from './take-view'
 
 /** How a take ended, as fal told it (by the result call or by a webhook). */
@@ -12,29 +13,26 @@ export type TakeOutcome =
   | { ok: true; output: { [key: string]: JsonValue }; inferenceTime?: number }
   | { ok: false; error: TakeError }
 
-const KEEP_ATTEMPTS = 3
-
-/** The studio's copy of the output; a failed copy leaves fal's URL in use rather than losing the take. */
-async function keptCopy(take: Take, output: { [key: string]: JsonValue }) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await keepTakeOutput(take.id, output)
-    } catch (error) {
-      if (attempt >= KEEP_ATTEMPTS) {
-        console.error(`[takes] could not keep a copy of take ${take.id}'s output:`, error instanceof Error ? error.message : error)
-        return { videoKey: null, posterKey: null }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
-    }
+/**
+ * The first attempt at the studio's copy of the output: kept, or pending for the output copier to
+ * retry (lib/takes/output-copy) while the take plays fal's URL. None for a deleted take.
+ */
+async function firstCopy(take: Take, output: { [key: string]: JsonValue }): Promise<TakePatch> {
+  if (take.deletedAt) return {}
+  const copy = copyStateAfter(1, await tryCopy(take.id, output, keepTakeOutput, SETTLE_COPY_LIMITS), copyRetryDelays())
+  if (copy.copyStatus === 'pending' || copy.copyStatus === 'failed') {
+    console.error(`[takes] could not keep a copy of take ${take.id}'s output (${copy.copyStatus === 'pending' ? 'will retry' : 'gave up'}): ${copy.copyError}`)
   }
+  return { ...copy, copyAttempts: copy.copyStatus ? 1 : 0 }
 }
 
 /**
  * Records how a take ended: its output (with the studio's own copy and the billed amount) or its
- * error. Idempotent: a take already finished is left as it is.
+ * error. Idempotent: a take already finished is left as it is. A deleted take that was running
+ * is settled too (its bill counts in the day's spend), without a copy.
  */
 export async function settleTake(take: Take, outcome: TakeOutcome): Promise<'settled' | 'already'> {
-  const current = await getTake(take.id)
+  const current = await getTakeEvenIfDeleted(take.id)
   if (!current || FINISHED_STATUSES.has(current.status)) return 'already'
   const now = new Date()
   if (!outcome.ok) {
@@ -44,7 +42,7 @@ export async function settleTake(take: Take, outcome: TakeOutcome): Promise<'set
   }
   const endpoint = catalog.find(take.endpointId)
   const bill = endpoint ? billedTake(endpoint, outcome.output, take.input) : null
-  const { videoKey, posterKey } = await keptCopy(take, outcome.output)
+  const copy = await firstCopy(current, outcome.output)
   const done = await finishTake(take.id, {
     status: 'COMPLETED',
     output: outcome.output,
@@ -53,9 +51,10 @@ export async function settleTake(take: Take, outcome: TakeOutcome): Promise<'set
     queuePosition: null,
     completedAt: now,
     startedAt: current.startedAt ?? now,
-    videoKey,
-    posterKey,
+    ...copy,
   })
+  // Deleted while its output was being copied: the delete removed only what was there then.
+  if (done?.deletedAt && copy.videoKey) await discardIfDeleted(take.id)
   return done ? 'settled' : 'already'
 }
 

@@ -26,6 +26,8 @@ export interface TakeProgress {
   /** Seconds, as fal reports it on completion. */
   inferenceTime?: number
   output?: { [key: string]: JsonValue }
+  /** Where the studio's copy of the output stands, once the take is recorded as finished. */
+  copyStatus?: TakeView['copyStatus']
   error?: TakeError
   /** How the status is followed: the stream first, polling once a stream drops. */
   following?: 'stream' | 'polling'
@@ -63,6 +65,7 @@ export function progressOfView(view: TakeView): TakeProgress {
     finishedAt: view.completedAt ? Date.parse(view.completedAt) : undefined,
     inferenceTime: view.inferenceTime ?? undefined,
     output: withKeptVideo(view.output, view.videoUrl),
+    copyStatus: view.copyStatus,
     error: view.error ?? undefined,
   }
 }

@@ -1,3 +1,4 @@
+import type { CopyStatus } from '@/lib/db/schema'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
 import { outputUrl } from '@/lib/storage/output-url'
@@ -33,6 +34,13 @@ export interface TakeView {
   /** The studio's own copy of the video when it has one, else fal's URL (never a data: URI). */
   videoUrl: string | null
   posterUrl: string | null
+  /**
+   * The studio's copy of the output: `pending` while the server retries it (the take plays fal's
+   * URL meanwhile), `kept`, or `failed` once it gave up; null when there is nothing to copy.
+   */
+  copyStatus: CopyStatus | null
+  /** Why the last attempt at the copy failed (the owner's view only). */
+  copyError: string | null
 }
 
 /** The columns a view is made of (a database row has them all). */
@@ -56,6 +64,8 @@ export interface TakeRecord {
   sweepId: string | null
   videoKey: string | null
   posterKey: string | null
+  copyStatus: CopyStatus | null
+  copyError: string | null
 }
 
 function falVideoUrl(output: TakeRecord['output']): string | null {
@@ -102,6 +112,9 @@ export function takeViewOf(take: TakeRecord, shared?: { token: string }): TakeVi
     requestId: null,
     sharePath: null,
     sweepId: null,
+    // The shared player shows kept copies only: nothing of fal's to explain.
+    copyStatus: null,
+    copyError: null,
     videoUrl: withToken(take.videoKey ? owner.videoUrl : null),
     posterUrl: withToken(owner.posterUrl),
   }
@@ -128,5 +141,7 @@ function ownerViewOf(take: TakeRecord): TakeView {
     sweepId: take.sweepId,
     videoUrl: take.videoKey ? outputUrl(take.videoKey) : falVideoUrl(take.output),
     posterUrl: take.posterKey ? outputUrl(take.posterKey) : null,
+    copyStatus: take.copyStatus,
+    copyError: take.copyError,
   }
 }

@@ -31,7 +31,8 @@ export async function startStudio(port: number, env: Record<string, string>): Pr
     url,
     kill: (signal = 'SIGKILL') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        // Already ended (by exit or by a signal): 'exit' will not come again.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
         child.kill(signal)
       }),

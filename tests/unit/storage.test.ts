@@ -106,11 +106,14 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // Output copies are fetched only from public addresses, unless the operator names a host.
+  process.env.TAKES_FETCH_ALLOW_HOSTS = new URL(origin).host
 }, SLOW)
 
 afterAll(async () => {
   server?.closeAllConnections()
   await new Promise((resolve) => server?.close(resolve))
+  delete process.env.TAKES_FETCH_ALLOW_HOSTS
   resetOutputStore()
   await rm(work, { recursive: true, force: true })
 })
@@ -176,8 +179,8 @@ describe('byte ranges', () => {
   it('still serves the local backend files (FileStore uses the same helper)', async () => {
     const files = new FileStore(path.join(work, 'local-fal'))
     await files.init()
-    const { id } = await files.create('video/mp4', 'clip.mp4')
-    await files.write(id, smallMp4)
+    const { id } = await files.reserve('clip.mp4')
+    await files.write(id, { body: new Blob([new Uint8Array(smallMp4)]).stream() })
     const part = await files.serve(id, 'bytes=0-99')
     expect(part.status).toBe(206)
     expect(part.headers.get('content-range')).toBe(`bytes 0-99/${smallMp4.byteLength}`)
@@ -271,10 +274,11 @@ describe('local disk store', () => {
     expect((await fetchOutput(`${take}/poster.jpg`)).status).toBe(404)
     expect((await fetchOutput(`${newTakeId()}/video.mp4`)).status).toBe(404)
 
-    // Overwriting replaces the bytes and the type.
+    // Overwriting replaces the bytes and the type (served as a download: it is not media).
     await store.put(key, new TextEncoder().encode('replaced'), 'text/plain')
     const replaced = await store.serve(key, null)
-    expect(replaced.headers.get('content-type')).toBe('text/plain')
+    expect(replaced.headers.get('content-type')).toBe('application/octet-stream')
+    expect(replaced.headers.get('content-disposition')).toBe('attachment; filename="video.mp4"')
     expect(await replaced.text()).toBe('replaced')
   })
 
@@ -362,13 +366,14 @@ describe('keeping a take output', () => {
       else process.env.TMPDIR = savedTmp
     })
     const attempt = (url: string, options: Parameters<typeof keepTakeOutput>[2] = {}) => keepTakeOutput(take, falOutput(url), options)
-    await expect(attempt(`${origin}/missing.mp4`)).rejects.toThrow(/Downloading http:\/\/127\.0\.0\.1:\d+\/missing\.mp4 failed: HTTP 404/)
+    await expect(attempt(`${origin}/missing.mp4`)).rejects.toThrow(/^could not read the output video at video\.url: the server answered HTTP 404$/)
     await expect(attempt(`${origin}/html`)).rejects.toThrow(/not an MP4 or WebM file/)
-    await expect(attempt(`${origin}/huge`, { maxBytes: 1024 * 1024 })).rejects.toThrow(/over the 1048576-byte limit/)
-    await expect(attempt(`${origin}/endless`, { maxBytes: 1024 * 1024 })).rejects.toThrow(/more than the 1048576-byte limit/)
+    await expect(attempt(`${origin}/huge`, { maxBytes: 1024 * 1024 })).rejects.toThrow(/larger than 1 MB/)
+    await expect(attempt(`${origin}/endless`, { maxBytes: 1024 * 1024 })).rejects.toThrow(/larger than 1 MB/)
     await expect(attempt(`${origin}/stall`, { idleTimeoutMs: 300 })).rejects.toThrow(/stalled for 0\.3 s/)
     await expect(attempt(`${origin}/stall`, { timeoutMs: 300 })).rejects.toThrow(/took longer than 0\.3 s/)
     await expect(attempt('http://127.0.0.1:1/closed.mp4')).rejects.toThrow(KeepOutputError)
+    await expect(attempt(`http://localhost:${new URL(origin).port}/small.mp4`)).rejects.toThrow(/address is not allowed/)
     await expect(attempt('ftp://example.com/x.mp4')).rejects.toThrow(/not http\(s\)/)
     await expect(attempt('data:video/mp4;base64,')).rejects.toThrow(/empty/)
     await expect(keepTakeOutput('../escape', falOutput(`${origin}/small.mp4`))).rejects.toThrow(/Invalid output key/)

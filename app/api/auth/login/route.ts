@@ -1,29 +1,38 @@
-import type { NextRequest } from 'next/server'
+import { NextResponse, type NextRequest } from 'next/server'
 import { redirectTo } from '@/lib/http/redirect'
 import { safeNextPath } from '@/lib/auth/access'
-import { authConfig, createSessionToken, passwordMatches } from '@/lib/auth/session'
+import { authConfig, passwordMatches, startSession } from '@/lib/auth/session'
 import { setSessionCookie } from '@/lib/auth/session-cookie'
 import { rateLimited } from '@/lib/http/rate-limit'
 import { clientAddress } from '@/lib/http/client-address'
+import { readCappedBody } from '@/lib/http/read-body'
 
 export const dynamic = 'force-dynamic'
 
 const MAX_FIELD = 4096
+const MAX_FORM_BYTES = 4 * MAX_FIELD
 
-/** POST /api/auth/login (the sign-in form: `password`, `next`): sets the session cookie and returns to `next`. */
+/** The sign-in form's fields (URL-encoded or multipart), read up to MAX_FORM_BYTES however it is sent; null when over. */
+async function readForm(request: NextRequest): Promise<FormData | 'too-large' | null> {
+  const bytes = await readCappedBody(request, MAX_FORM_BYTES)
+  if (!bytes) return 'too-large'
+  return new Response(bytes, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData().catch(() => null)
+}
+
+/** POST /api/auth/login (the sign-in form: `password`, `next`): starts a session, sets its cookie and returns to `next`. */
 export async function POST(request: NextRequest) {
   const config = authConfig()
   if (!config) return redirectTo(request, '/')
   const limited = rateLimited('login', clientAddress(request.headers))
   if (limited) return limited
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_FIELD * 2) return new Response('The sign-in form is too large.', { status: 413 })
-  const form = await request.formData().catch(() => null)
+  const form = await readForm(request)
+  if (form === 'too-large') return NextResponse.json({ detail: `The sign-in form is over the ${MAX_FORM_BYTES}-byte limit.`, error_type: 'body_too_large' }, { status: 413 })
   const password = form?.get('password')
-  const next = safeNextPath(String(form?.get('next') ?? '/').slice(0, MAX_FIELD))
+  const next = safeNextPath(form?.get('next'))
   if (typeof password !== 'string' || password.length > MAX_FIELD || !passwordMatches(config, password)) {
     return redirectTo(request, `/login?${new URLSearchParams({ error: '1', next })}`)
   }
   const response = redirectTo(request, next)
-  setSessionCookie(response, request, createSessionToken(config))
+  setSessionCookie(response, request, await startSession(config))
   return response
 }

@@ -1,12 +1,12 @@
-import { backendMode } from '@/lib/fal/backend'
 import { localFalRefusal } from '@/lib/local-fal/access'
 import { handleLocalFal } from '@/lib/local-fal/http'
-import { localFal } from '@/lib/local-fal/instance'
+import { localFal, runsLocalSimulator } from '@/lib/local-fal/instance'
 
 export const dynamic = 'force-dynamic'
 
 async function handle(request: Request): Promise<Response> {
-  if (backendMode() !== 'local') return new Response('Not found', { status: 404 })
+  // A studio using another's simulator (TAKES_LOCAL_FAL_URL) serves none itself.
+  if (!runsLocalSimulator()) return new Response('Not found', { status: 404 })
   return (await localFalRefusal(request)) ?? handleLocalFal(await localFal(), request)
 }
 

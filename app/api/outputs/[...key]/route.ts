@@ -15,12 +15,10 @@ const notFound = () => Response.json({ detail: 'Not found' }, { status: 404 })
  * take's current share token (`?s=`). A revoked or deleted take's files are gone for everyone else.
  */
 async function mayRead(request: Request, takeId: string | undefined): Promise<boolean> {
-  if (!takeId) return false
-  const take = await getTake(takeId)
-  if (!take) return false
   if (await isOwnerRequest(request.headers)) return true
   const token = new URL(request.url).searchParams.get('s')
-  return Boolean(token && take.shareToken === token)
+  if (!takeId || !token) return false
+  return (await getTake(takeId))?.shareToken === token
 }
 
 /** A kept output (`/api/outputs/<takeId>/<name>`), with byte ranges for seeking. */

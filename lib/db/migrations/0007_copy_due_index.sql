@@ -1,0 +1,1 @@
+CREATE INDEX "takes_copy_due_idx" ON "takes" USING btree ("copy_retry_at") WHERE "takes"."copy_status" = 'pending';

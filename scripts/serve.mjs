@@ -57,7 +57,7 @@ async function brotliCopy(req) {
 }
 
 await app.prepare()
-createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   // Before anything is routed (build assets, the fal proxy, the simulator and the webhook included):
   // a page on another name that resolves to this machine (DNS rebinding) gets nothing.
   const refusal = hostRefusal({ host: req.headers.host, forwardedHost: req.headers['x-forwarded-host'], target: req.url }, allowedHosts)
@@ -83,7 +83,12 @@ createServer(async (req, res) => {
   if (req.method === 'HEAD') return res.end()
   // pipeline closes the file when the client goes away, and ends the response if the file vanished.
   pipeline(createReadStream(copy.file), res, () => {})
-}).listen(port, hostname, () => {
+})
+// Node closes an idle kept-alive connection after 5 s; a client reusing it at that moment (long polls
+// leave connections idle that long) gets ECONNRESET. Idle connections live longer than clients keep them.
+server.keepAliveTimeout = 65_000
+server.headersTimeout = 66_000
+server.listen(port, hostname, () => {
   console.log(`Takes is listening on http://${hostname ?? 'localhost'}:${port}`)
   if (!open) {
     console.log(

@@ -179,10 +179,13 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
 
   /** Links fal's answer to the recorded take, and tells the browser the take's id. */
   async function answerSubmit(take: Take, response: Response): Promise<Response> {
-    if (!response.ok) {
+    // fal refused it (4xx): nothing runs, nothing is billed. A 5xx may hide an accepted submit: the take
+    // stays recorded, and the follower ends it as lost once its submit lease lapses.
+    if (response.status >= 400 && response.status < 500) {
       await abandonSubmit(take).catch(() => {})
       return response
     }
+    if (!response.ok) return response
     const queued = (await response.json()) as { request_id?: unknown; queue_position?: unknown }
     if (typeof queued.request_id !== 'string') {
       console.error(`[takes] fal's submit answer for take ${take.id} had no request id`)

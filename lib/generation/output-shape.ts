@@ -181,7 +181,7 @@ const PICTURE_ROLES = ['video', 'image'] as const
 function autoSize(ctx: ShapeContext) {
   const known = PICTURE_ROLES.map((role) => ctx.media[role]).find((facts) => facts?.width && facts.height)
   if (known?.width && known.height) return roundedSize({ width: known.width, height: known.height })
-  const expected = PICTURE_ROLES.find((role) => typeof ctx.input[`${role}_url`] === 'string')
+  const expected = PICTURE_ROLES.find((role) => isChosen(ctx, role))
   const { maxWidth, maxHeight } = ctx.bounds ?? {}
   if (expected && maxWidth !== undefined && maxHeight !== undefined && isChosen(ctx, expected)) {
     const largest = roundedSize({ width: maxWidth, height: maxHeight })

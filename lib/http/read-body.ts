@@ -11,7 +11,9 @@ export async function readCappedBody(request: Request, limit: number): Promise<U
     if (done) break
     size += value.byteLength
     if (size > limit) {
-      await reader.cancel().catch(() => {})
+      // Stop reading, without cancelling: cancelling destroys the connection, and the caller would see
+      // a reset instead of the 413 about to be sent. Unread, the rest only stalls its own sender.
+      reader.releaseLock()
       return null
     }
     chunks.push(value)

@@ -1,7 +1,7 @@
 import 'server-only'
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { isCrossOrigin } from '@/lib/auth/access'
 import { isOwnerRequest } from '@/lib/auth/session'
+import { sameText } from '@/lib/auth/session-token'
 import { jsonResponse } from '@/lib/fal/errors'
 import { localSimulatorKey } from '@/lib/fal/local-simulator-key'
 import { JWKS_PATH, LOCAL_FAL_ROUTE } from './http'
@@ -20,12 +20,9 @@ function accessOf(path: string, env: Env): Access {
   return 'key'
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest()
-
 async function hasKey(headers: Headers): Promise<boolean> {
   const given = headers.get('authorization')
-  if (!given) return false
-  return timingSafeEqual(digest(given), digest(`Key ${await localSimulatorKey()}`))
+  return given !== null && sameText(given, `Key ${await localSimulatorKey()}`)
 }
 
 /**

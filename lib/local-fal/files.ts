@@ -7,6 +7,7 @@ import { finished, pipeline } from 'node:stream/promises'
 
 import { byteRangeResponse } from '@/lib/http/byte-range'
 import { fileResponseHeaders } from '@/lib/http/file-headers'
+import { OUTPUT_CACHE_CONTROL } from '@/lib/storage/store'
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from '@/lib/fal/upload-limits'
 import { UploadRefusal, isUploadRefusal, notMedia, streamToFile, tooLarge } from './upload-stream'
 import { SNIFF_BYTES, sniffMedia, type SniffedMedia } from './upload-sniff'
@@ -282,7 +283,7 @@ export class FileStore {
     return byteRangeResponse({
       size,
       rangeHeader,
-      headers: { ...fileResponseHeaders(meta.contentType, meta.fileName), 'cache-control': 'public, max-age=31536000, immutable' },
+      headers: { ...fileResponseHeaders(meta.contentType, meta.fileName), 'cache-control': OUTPUT_CACHE_CONTROL },
       open: (range) => Readable.toWeb(createReadStream(data, range ?? {})) as ReadableStream<Uint8Array>,
     })
   }

@@ -225,8 +225,9 @@ function buildPlan(job: RenderJob, picture: Picture, sound: Sound, textFile: str
   const inputs: string[] = []
   const filters: string[] = []
   let inputCount = 0
+  // Every input is a local file: a downloaded input that is really a playlist must not make ffmpeg fetch anything.
   const addInput = (args: string[]): number => {
-    inputs.push(...args)
+    inputs.push('-protocol_whitelist', 'file', ...args)
     return inputCount++
   }
 

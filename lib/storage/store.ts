@@ -17,7 +17,11 @@ export interface OutputStore {
 }
 
 /** Stored files are never rewritten with different bytes under one key, so clients may keep them. */
-export const OUTPUT_CACHE_CONTROL = 'public, max-age=31536000, immutable'
+/**
+ * Kept files answer only their owner or a share link's current token: browsers may keep them, shared
+ * caches (a CDN, a reverse proxy) must not, or a private or revoked take's file would outlive its gate.
+ */
+export const OUTPUT_CACHE_CONTROL = 'private, max-age=31536000, immutable'
 
 const DIR = '[A-Za-z0-9_-]+'
 // A name may hold dots but not start with one: no `.`/`..`, and hidden names stay the store's own.

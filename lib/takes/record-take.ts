@@ -55,6 +55,7 @@ export async function refuseSubmit(take: Take, error: TakeError) {
 
 /** A sweep cell refused before it was submitted (over a cap): a failed take in its cell says why. Nothing is billed. */
 export async function recordRefusedCell(endpoint: Endpoint, input: Payload, estimateUsd: number, sweep: { id: string; index: number }, error: TakeError) {
-  const take = await createTake({ endpointId: endpoint.id, input, estimateUsd, sweep })
-  await refuseSubmit(take, error)
+  // Failed from its first moment: never counted as running spend, never claimed by a follower.
+  const take = await createTake({ endpointId: endpoint.id, input, estimateUsd, sweep, status: 'FAILED' })
+  await updateTake(take.id, { error, completedAt: new Date() })
 }

@@ -74,7 +74,8 @@ function falVideoUrl(output: TakeRecord['output']): string | null {
   return typeof video.url === 'string' && /^https?:\/\//.test(video.url) ? video.url : null
 }
 
-const URL_LIKE = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i
+/** What an owner's media or LoRA address looks like (never ordinary text such as "Style: noir"). */
+const URL_LIKE = /^(?:(?:https?|data|blob|file|ftp|wss?|s3|gs):|\/\/)/i
 
 /** A value without the URLs (and data URIs) in it: a shared view shows none of the owner's media or LoRA addresses. */
 function withoutUrls(value: JsonValue): JsonValue | undefined {
@@ -91,6 +92,9 @@ function withoutUrls(value: JsonValue): JsonValue | undefined {
   return value
 }
 
+/** An address inside a message (JSON-encoded, so it ends at a quote, a backslash or a space). */
+const EMBEDDED_URL = /(?:https?|data|blob|file):[^\s"\\]+/gi
+
 /** Where a shared take's page lives. */
 export function sharePathOf(token: string): string {
   return `/s/${encodeURIComponent(token)}`
@@ -105,17 +109,23 @@ export function takeViewOf(take: TakeRecord, shared?: { token: string }): TakeVi
   const owner = ownerViewOf(take)
   if (!shared) return owner
   const withToken = (url: string | null) => (url && url.startsWith('/api/outputs/') ? `${url}?s=${encodeURIComponent(shared.token)}` : null)
+  const videoUrl = withToken(take.videoKey ? owner.videoUrl : null)
+  const output = take.output ? (withoutUrls(take.output) as { [key: string]: JsonValue }) : null
+  // The output's facts stay (size, frames…); its address is the kept copy's, through the link.
+  const video = output?.video
+  if (videoUrl && video && typeof video === 'object' && !Array.isArray(video)) output.video = { ...video, url: videoUrl }
   return {
     ...owner,
     input: withoutUrls(take.input) as Payload,
-    output: take.output ? (withoutUrls(take.output) as { [key: string]: JsonValue }) : null,
+    output,
+    error: take.error ? (JSON.parse(JSON.stringify(take.error).replace(EMBEDDED_URL, '(an address not shared)')) as TakeError) : null,
     requestId: null,
     sharePath: null,
     sweepId: null,
     // The shared player shows kept copies only: nothing of fal's to explain.
     copyStatus: null,
     copyError: null,
-    videoUrl: withToken(take.videoKey ? owner.videoUrl : null),
+    videoUrl,
     posterUrl: withToken(owner.posterUrl),
   }
 }

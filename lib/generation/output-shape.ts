@@ -181,11 +181,12 @@ const PICTURE_ROLES = ['video', 'image'] as const
 function autoSize(ctx: ShapeContext) {
   const known = PICTURE_ROLES.map((role) => ctx.media[role]).find((facts) => facts?.width && facts.height)
   if (known?.width && known.height) return roundedSize({ width: known.width, height: known.height })
-  const expected = PICTURE_ROLES.find((role) => isChosen(ctx, role))
+  const expected = PICTURE_ROLES.find((role) => typeof ctx.input[`${role}_url`] === 'string')
+  const chosen = PICTURE_ROLES.find((role) => isChosen(ctx, role))
   const { maxWidth, maxHeight } = ctx.bounds ?? {}
-  if (expected && maxWidth !== undefined && maxHeight !== undefined && isChosen(ctx, expected)) {
+  if (chosen && maxWidth !== undefined && maxHeight !== undefined) {
     const largest = roundedSize({ width: maxWidth, height: maxHeight })
-    assume(ctx, `The input ${expected}'s size is not known: priced at the largest size the schema allows, ${largest.width} × ${largest.height}`)
+    assume(ctx, `The input ${chosen}'s size is not known: priced at the largest size the schema allows, ${largest.width} × ${largest.height}`)
     return largest
   }
   const size = roundedSize(AUTO_FALLBACK)

@@ -478,3 +478,10 @@ describe('output shape', () => {
     })
   })
 })
+
+describe('the bound for unread media', () => {
+  it('an empty video_url does not hide an unread image: the size is still bounded', () => {
+    const estimate = estimateTake(priced(V2V_23), { prompt: 'x', video_url: '', image_url: IMAGE_URL, video_size: 'auto', match_video_length: false, match_input_fps: false }, {})
+    expect(estimate.shape).toMatchObject({ width: 14112, height: 14112 })
+  })
+})

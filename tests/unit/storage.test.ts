@@ -247,7 +247,7 @@ describe('local disk store', () => {
     expect(whole.headers.get('content-type')).toBe('video/mp4')
     expect(whole.headers.get('content-length')).toBe(String(smallMp4.byteLength))
     expect(whole.headers.get('accept-ranges')).toBe('bytes')
-    expect(whole.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(whole.headers.get('cache-control')).toBe('private, max-age=31536000, immutable')
     expect(Buffer.from(await whole.arrayBuffer())).toEqual(smallMp4)
 
     const part = await fetchOutput(key, { range: 'bytes=100-199' })
@@ -432,7 +432,7 @@ describe.skipIf(!s3Endpoint)('S3 store', () => {
     expect(whole.headers.get('content-type')).toBe('video/mp4')
     expect(whole.headers.get('content-length')).toBe(String(smallMp4.byteLength))
     expect(whole.headers.get('accept-ranges')).toBe('bytes')
-    expect(whole.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(whole.headers.get('cache-control')).toBe('private, max-age=31536000, immutable')
     expect(Buffer.from(await whole.arrayBuffer())).toEqual(smallMp4)
 
     const part = await store.serve(key, 'bytes=100-199')

@@ -2,6 +2,7 @@ import 'server-only'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { SUBMIT_BODY_MAX_BYTES } from '@/lib/fal/body-limits'
 import type { BackendMode } from '@/lib/fal/backend'
 import { mediaRoleOf, type InputMediaFacts, type MediaFacts } from '@/lib/generation/output-shape'
 import { SafeFetchError } from '@/lib/http/safe-fetch'
@@ -20,8 +21,8 @@ export interface UnreadMedia {
 }
 
 const PROBE_TIMEOUT_MS = 5000
-/** A submit's body is capped at 64 MB, so a data URI cannot be larger; this bounds the decoded bytes all the same. */
-const MAX_DATA_URI_BYTES = 64 * 1024 * 1024
+/** A data URI arrives inside a submit's body, so it can be no larger; this bounds the decoded bytes all the same. */
+const MAX_DATA_URI_BYTES = SUBMIT_BODY_MAX_BYTES
 const BASE64_DATA_URI = /^data:[^;,]*(?:;[^,;]*)*;base64,(.*)$/is
 
 class Unread extends Error {}

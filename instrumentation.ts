@@ -1,5 +1,6 @@
 /**
- * Starts, with the server: first, this process's hold on its data — on the embedded database, the
+ * Starts, with the server: first, its settings, checked (a bad one stops it, named: lib/settings);
+ * then this process's hold on its data — on the embedded database, the
  * only studio on its data directory; in local mode, the one simulator of its database — or, when
  * another process has it, refuses to start (exit 1), saying which and how to run several; then the
  * local backend (when there is no fal key), so requests it was running before a restart resume at
@@ -9,17 +10,21 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
+  const { settingsOf, SettingsError } = await import('./lib/settings')
   const { claimEmbeddedData, StudioRefusedError } = await import('./lib/db/data-dir-lock')
-  const { localFal, runsLocalSimulator } = await import('./lib/local-fal/instance')
+  const { runsLocalSimulator } = await import('./lib/fal/backend')
+  const { localFal } = await import('./lib/local-fal/instance')
+  let follower: boolean
   try {
+    follower = settingsOf().follower
     await claimEmbeddedData()
     if (runsLocalSimulator()) await localFal()
   } catch (error) {
-    if (!(error instanceof StudioRefusedError)) throw error
+    if (!(error instanceof StudioRefusedError || error instanceof SettingsError)) throw error
     console.error(error.message)
     process.exit(1)
   }
-  if (process.env.TAKES_FOLLOWER !== '0') {
+  if (follower) {
     const { startFollower } = await import('./lib/takes/follower')
     startFollower()
   }

@@ -1,9 +1,11 @@
-import { NextResponse, type NextRequest } from 'next/server'
+import type { NextRequest } from 'next/server'
 import { isCrossOrigin, isPublicPath } from '@/lib/auth/access'
 import { isOwnerRequest } from '@/lib/auth/session'
 import { unknownHostRefusal } from '@/lib/http/host-check'
 import { continueWithPagePolicy } from '@/lib/http/page-policy'
 import { redirectTo } from '@/lib/http/redirect'
+import { crossSiteRefused, signInRequired } from '@/lib/http/api-error'
+import { settingsOf } from '@/lib/settings'
 
 /**
  * In front of every route: refuses requests for a host the studio does not answer to and state-changing
@@ -16,11 +18,9 @@ export async function proxy(request: NextRequest) {
   const method = request.method.toUpperCase()
   const unknownHost = unknownHostRefusal(request.headers)
   if (unknownHost) return unknownHost
-  if (isCrossOrigin(method, request.headers, process.env.TAKES_PUBLIC_URL)) {
-    return NextResponse.json({ detail: 'Requests from another site are refused.' }, { status: 403 })
-  }
+  if (isCrossOrigin(method, request.headers, settingsOf().publicUrl)) return crossSiteRefused().toResponse()
   if (isPublicPath(pathname, method) || (await isOwnerRequest(request.headers))) return continueWithPagePolicy(request)
-  if (pathname.startsWith('/api/')) return NextResponse.json({ detail: 'Sign in first.', error_type: 'sign_in_required' }, { status: 401 })
+  if (pathname.startsWith('/api/')) return signInRequired().toResponse()
   return redirectTo(request, `/login?${new URLSearchParams({ next: `${pathname}${request.nextUrl.search}` })}`, 307)
 }
 

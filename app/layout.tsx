@@ -4,8 +4,8 @@ import Link from 'next/link'
 import { connection } from 'next/server'
 import { isOwnerRequest } from '@/lib/auth/session'
 import { Suspense } from 'react'
-import { BackendBadge } from '@/components/backend-badge'
-import { SessionControls } from '@/components/session-controls'
+import { BackendBadge } from './_header/backend-badge'
+import { SessionControls } from './_header/session-controls'
 import './globals.css'
 
 export const metadata: Metadata = {

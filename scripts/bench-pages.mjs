@@ -1,59 +1,13 @@
 // JavaScript transferred and load time of `/` and every playground page, in Chromium against the
-// production server (built first if there is no build) on its own port and data dir.
+// production server (built into TAKES_DIST_DIR first if there is none) on its own port and data dir.
 // JS bytes come from CDP: `Network.loadingFinished` encodedDataLength (bytes on the wire, headers
 // included, compressed as served) and `Network.dataReceived` dataLength (decoded body), for every
 // response whose resource type is Script, counted until the network is idle after load.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { chromium } from 'playwright-core'
+import { cleanUp, ensureBuild, launchChromium, startStudio } from './bench-studio.mjs'
 
-const PORT = Number(process.env.BENCH_PORT ?? 3350)
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5))
-const BASE = `http://127.0.0.1:${PORT}`
-const DIST = process.env.TAKES_DIST_DIR ?? '.next'
 const TARGET_KB = 150
 const kB = (bytes) => bytes / 1000
-
-async function answers() {
-  try {
-    return (await fetch(`${BASE}/api/endpoints`)).ok
-  } catch {
-    return false
-  }
-}
-
-if (!existsSync(path.join(DIST, 'BUILD_ID'))) {
-  console.log(`No production build in ${DIST}: running \`next build\` first…`)
-  const build = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit' })
-  if (build.status !== 0) {
-    console.error('Build failed: fix it, or run `npm run build` and try again.')
-    process.exit(1)
-  }
-}
-if (await answers()) {
-  console.error(`Something already answers on port ${PORT}: stop it or set BENCH_PORT.`)
-  process.exit(1)
-}
-
-let serverLog = ''
-const server = spawn(process.execPath, ['scripts/serve.mjs'], {
-  env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', TAKES_BACKEND: 'local', TAKES_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'takes-bench-')) },
-  stdio: ['ignore', 'pipe', 'pipe'],
-})
-server.stdout.on('data', (chunk) => (serverLog += chunk))
-server.stderr.on('data', (chunk) => (serverLog += chunk))
-process.on('exit', () => server.kill('SIGKILL'))
-
-async function waitForServer() {
-  for (let i = 0; i < 150; i++) {
-    if (server.exitCode !== null) break
-    if (await answers()) return
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`server did not start\n${serverLog}`)
-}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -116,13 +70,12 @@ async function load(browser, url) {
 }
 
 try {
-  await waitForServer()
+  ensureBuild()
+  const studio = await startStudio()
+  const BASE = studio.url
   const endpoints = await (await fetch(`${BASE}/api/endpoints`)).json()
   const pages = ['/', ...endpoints.map(({ id }) => `/models/${id}`)]
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  const browser = await launchChromium()
   await load(browser, `${BASE}/`) // warm the server (first render of each route is not what we measure)
   for (const page of pages.slice(1)) await load(browser, `${BASE}${page}`)
 
@@ -158,7 +111,6 @@ try {
       row([page, kB(result.jsEncoded).toFixed(1), kB(result.jsDecoded).toFixed(1), result.jsRequests, ms(result.load), ms(result.dcl), ms(result.fcp), ms(result.lcp), kB(result.jsEncodedByLoad).toFixed(1)]),
     )
   }
-  await browser.close()
 
   console.log(`JS content-encoding seen: ${[...new Set(results.flatMap((r) => r.encodings))].join(', ')}`)
   for (const note of notes) console.log(`note: ${note}`)
@@ -169,8 +121,8 @@ try {
   )
 } catch (error) {
   console.error(error)
-  server.kill('SIGKILL')
-  process.exit(1)
+  process.exitCode = 1
+} finally {
+  await cleanUp()
 }
-server.kill('SIGKILL')
-process.exit(0)
+process.exit()

@@ -1,85 +1,126 @@
-// Status-call latency and throughput through the proxy vs straight to the local backend.
-// Starts the production server (build first: `npm run build`) on its own port and data dir.
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+// What the fal proxy costs, against the production server (built into TAKES_DIST_DIR first if there
+// is none) on its own port and data dir, with the local simulator as fal:
+// - the calls it still forwards (a take's status, the upload handshake): through the proxy vs
+//   straight to the simulator (with the simulator's key, as the proxy sends it), latency and throughput;
+// - submits, which no longer pass through: the take service validates, estimates, records and then
+//   submits with the server's own client. Its latency beside a bare submit straight to the simulator.
+import {
+  cleanUp,
+  ensureBuild,
+  loadAverage,
+  percentile,
+  queryStoppedStudio,
+  startStudio,
+  submitTake,
+  TINY_TAKE,
+  uploadClip,
+} from './bench-studio.mjs'
 
-const PORT = Number(process.env.BENCH_PORT ?? 3300)
 const CALLS = Number(process.env.BENCH_CALLS ?? 400)
+const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 60)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
-const BASE = `http://127.0.0.1:${PORT}`
-const ENDPOINT = 'fal-ai/ltx-2/image-to-video'
+const TARGET_THROUGHPUT = 0.7
+const TARGET_ADDED_P50_MS = 3
 
-if (!existsSync('.next/BUILD_ID')) {
-  console.error('No production build: run `npm run build` first.')
-  process.exit(1)
+async function ok(response) {
+  if (!response.ok) throw new Error(`${response.url} answered ${response.status}: ${await response.text()}`)
+  await response.arrayBuffer()
 }
 
-const server = spawn(process.execPath, ['scripts/serve.mjs'], {
-  env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', TAKES_BACKEND: 'local', TAKES_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'takes-bench-')), TAKES_LOCAL_RENDER_MS: '600000' },
-  stdio: 'ignore',
-})
-process.on('exit', () => server.kill('SIGKILL'))
-
-async function waitForServer() {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${BASE}/api/endpoints`)).ok) return
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error('server did not start')
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
-
-async function measure(label, call) {
-  for (let i = 0; i < 20; i++) await call() // warm-up
+async function measure(label, call, calls = CALLS, { warmUp = 20, concurrent = true } = {}) {
+  for (let i = 0; i < warmUp; i++) await call()
   const latencies = []
-  for (let i = 0; i < CALLS; i++) {
+  for (let i = 0; i < calls; i++) {
     const start = performance.now()
     await call()
     latencies.push(performance.now() - start)
   }
-  latencies.sort((a, b) => a - b)
-  let next = 0
-  const start = performance.now()
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < CALLS) await call()
-    }),
-  )
-  const throughput = CALLS / ((performance.now() - start) / 1000)
+  let throughput = NaN
+  if (concurrent) {
+    let next = 0
+    const start = performance.now()
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < calls) await call()
+      }),
+    )
+    throughput = calls / ((performance.now() - start) / 1000)
+  }
   const figures = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), throughput }
-  console.log(`${label.padEnd(10)} p50 ${figures.p50.toFixed(2)} ms   p95 ${figures.p95.toFixed(2)} ms   ${throughput.toFixed(0)} calls/s (${CONCURRENCY} in flight)`)
+  console.log(
+    `  ${label.padEnd(34)} p50 ${figures.p50.toFixed(2).padStart(7)} ms   p95 ${figures.p95.toFixed(2).padStart(7)} ms` +
+      (concurrent ? `   ${throughput.toFixed(0).padStart(5)} calls/s (${CONCURRENCY} in flight)` : ''),
+  )
   return figures
 }
 
-await waitForServer()
-const submit = await fetch(`${BASE}/api/fal/proxy`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-fal-target-url': `https://queue.fal.run/${ENDPOINT}` },
-  body: JSON.stringify({ prompt: 'bench', image_url: 'data:image/png;base64,iVBORw0KGgo=' }),
-})
-const { request_id: id } = await submit.json()
-if (!id) throw new Error(`submit failed: ${submit.status}`)
-const statusPath = `fal-ai/ltx-2/requests/${id}/status`
-
-async function ok(response) {
-  if (!response.ok) throw new Error(`status call answered ${response.status}`)
-  await response.arrayBuffer()
+function compare(direct, proxied) {
+  const ratio = proxied.throughput / direct.throughput
+  const added = proxied.p50 - direct.p50
+  const over = ratio < TARGET_THROUGHPUT || added > TARGET_ADDED_P50_MS
+  console.log(
+    `  ${'proxy vs direct'.padEnd(34)} p50 +${added.toFixed(2)} ms (target ≤ ${TARGET_ADDED_P50_MS})   throughput ×${ratio.toFixed(2)} (target ≥ ${TARGET_THROUGHPUT})${over ? '  ** OVER TARGET **' : ''}`,
+  )
 }
 
-console.log(`${CALLS} status calls each way, sequential for latency, ${CONCURRENCY} in flight for throughput`)
-const direct = await measure('direct', async () => ok(await fetch(`${BASE}/api/local-fal/queue/${statusPath}`)))
-const proxied = await measure('proxy', async () =>
-  ok(await fetch(`${BASE}/api/fal/proxy`, { headers: { 'x-fal-target-url': `https://queue.fal.run/${statusPath}` } })),
-)
-console.log(
-  `ratio      p50 ×${(proxied.p50 / direct.p50).toFixed(2)}   p95 ×${(proxied.p95 / direct.p95).toFixed(2)}   throughput ×${(proxied.throughput / direct.throughput).toFixed(2)}`,
-)
-server.kill('SIGKILL')
-process.exit(0)
+try {
+  ensureBuild()
+  // Runs are long and one at a time: submitted takes wait in the queue, and nothing renders meanwhile.
+  const env = { TAKES_LOCAL_RENDER_MS: '600000', TAKES_LOCAL_CONCURRENCY: '1' }
+  // The simulator's key is kept in the studio's database: made by a first call, read with the studio stopped.
+  const first = await startStudio(env)
+  const videoUrl = await uploadClip(first)
+  await first.halt()
+  const [{ value: key }] = await queryStoppedStudio(first, `SELECT value FROM studio_secrets WHERE name = 'local-simulator-key'`)
+  const studio = await startStudio(env, { dataDir: first.dataDir })
+  const simulator = `${studio.url}/api/local-fal`
+  const auth = { authorization: `Key ${key}` }
+  console.log(`bench:proxy: ${CALLS} calls each way (sequential for latency, then ${CONCURRENCY} in flight for throughput); load average ${loadAverage()}`)
+
+  const running = await submitTake(studio, TINY_TAKE.endpointId, TINY_TAKE.input(videoUrl, 'bench proxy'))
+  const { requestId } = await (await fetch(`${studio.url}/api/takes/${running}`)).json()
+  const statusPath = `${TINY_TAKE.endpointId.split('/').slice(0, 2).join('/')}/requests/${requestId}/status`
+  console.log('status (GET …/requests/<id>/status)')
+  const statusDirect = await measure('direct', async () => ok(await fetch(`${simulator}/queue/${statusPath}`, { headers: auth })))
+  const statusProxied = await measure('proxy', async () =>
+    ok(await fetch(`${studio.url}/api/fal/proxy`, { headers: { 'x-fal-target-url': `https://queue.fal.run/${statusPath}` } })),
+  )
+  compare(statusDirect, statusProxied)
+
+  console.log('upload handshake (POST storage/upload/initiate)')
+  const handshake = JSON.stringify({ content_type: 'video/mp4', file_name: 'clip.mp4' })
+  const uploadDirect = await measure('direct', async () =>
+    ok(await fetch(`${simulator}/rest/storage/upload/initiate`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: handshake })),
+  )
+  const uploadProxied = await measure('proxy', async () =>
+    ok(
+      await fetch(`${studio.url}/api/fal/proxy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fal-target-url': 'https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3' },
+        body: handshake,
+      }),
+    ),
+  )
+  compare(uploadDirect, uploadProxied)
+
+  console.log(`submit (${SUBMITS} takes each way, sequential; they wait in the simulator's queue)`)
+  const input = TINY_TAKE.input(videoUrl, 'bench proxy submit')
+  const submitDirect = await measure(
+    'direct to the simulator (bare)',
+    async () => ok(await fetch(`${simulator}/queue/${TINY_TAKE.endpointId}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(input) })),
+    SUBMITS,
+    { warmUp: 3, concurrent: false },
+  )
+  const submitService = await measure('through the take service', async () => void (await submitTake(studio, TINY_TAKE.endpointId, input)), SUBMITS, {
+    warmUp: 3,
+    concurrent: false,
+  })
+  console.log(`  ${'the take service adds'.padEnd(34)} p50 +${(submitService.p50 - submitDirect.p50).toFixed(2)} ms   p95 +${(submitService.p95 - submitDirect.p95).toFixed(2)} ms`)
+  console.log(`load average now ${loadAverage()}`)
+} catch (error) {
+  console.error(error)
+  process.exitCode = 1
+} finally {
+  await cleanUp()
+}
+process.exit()

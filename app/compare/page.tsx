@@ -3,7 +3,7 @@ import { parseCompareIds } from '@/lib/takes/compare'
 import { CompareCell } from '@/components/compare/compare-cell'
 import { CompareDiffTable } from '@/components/compare/compare-diff-table'
 import { CompareNotice } from '@/components/compare/compare-notice'
-import { differingParametersOf, loadComparedTakes } from '@/components/compare/load-compared-takes'
+import { differingParametersOf, loadComparedTakes } from '@/lib/takes/load-compared-takes'
 import { SyncGroup } from '@/components/compare/sync-group'
 
 export const dynamic = 'force-dynamic'

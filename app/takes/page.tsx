@@ -2,11 +2,12 @@ import type { Metadata } from 'next'
 import { InvalidCursorError, listTakes } from '@/lib/db/queries'
 import { catalog } from '@/lib/endpoints'
 import { takeViewOf } from '@/lib/takes/take-view'
-import { publicOrigin } from '@/components/share/public-url'
+import { publicOrigin } from '@/lib/http/page-origin'
 import { HistoryFilters } from '@/components/history/history-filters'
 import { HistoryGrid } from '@/components/history/history-grid'
 import { HistoryBadCursor, HistoryEmpty } from '@/components/history/history-empty'
 import { HistoryPagination } from '@/components/history/history-pagination'
+import { HistoryLive } from '@/components/history/history-live'
 import { parseHistoryQuery, type HistoryQuery, type SearchParams } from '@/components/history/history-query'
 
 export const dynamic = 'force-dynamic'
@@ -42,6 +43,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <HistoryGrid takes={page.takes} origin={origin} now={page.renderedAt} />
       )}
       {page && <HistoryPagination query={query} nextCursor={page.nextCursor} />}
+      {page && <HistoryLive shownIds={page.takes.map((take) => take.id)} firstPage={!query.cursor} />}
     </>
   )
 }

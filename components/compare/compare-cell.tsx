@@ -1,6 +1,6 @@
 import Link from 'next/link'
 import type { TakeView } from '@/lib/takes/take-view'
-import { FINISHED_STATUSES } from '@/lib/takes/take-view'
+import { FINISHED_STATUSES } from '@/lib/takes/take-status'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { usdOrDash } from '@/components/takes/display-format'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'

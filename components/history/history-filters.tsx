@@ -1,6 +1,6 @@
 import Form from 'next/form'
 import Link from 'next/link'
-import { TAKE_STATUSES } from '@/lib/db/schema'
+import { TAKE_STATUSES } from '@/lib/takes/take-status'
 import { Button } from '@/components/ui/button'
 import { controlClass } from '@/components/ui/styles'
 import { statusLabel } from '@/components/takes/status-badge'

@@ -1,4 +1,4 @@
-import { TAKE_STATUSES, type TakeStatus } from '@/lib/db/schema'
+import { TAKE_STATUSES, type TakeStatus } from '@/lib/takes/take-status'
 
 export const DEFAULT_PAGE_SIZE = 24
 export const MAX_PAGE_SIZE = 48

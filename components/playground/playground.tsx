@@ -19,7 +19,8 @@ import { RunPanel } from './run-panel'
 import { useSeedControls } from './seed-controls'
 import { useTake } from './use-take'
 import { useTakeFromUrl } from './use-take-from-url'
-import { progressOfView } from '@/lib/takes/take-progress'
+import { progressOfView, type TakeProgress } from '@/lib/takes/take-progress'
+import type { ExactInteger } from '@/lib/json/exact-integer'
 
 /** What the playground needs of an endpoint: all of it data. */
 export interface PlaygroundEndpoint {
@@ -35,7 +36,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
   const formElement = useRef<HTMLFormElement>(null)
   const [additionalOpen, setAdditionalOpen] = useState(false)
   const [factsByField, setFactsByField] = useState<Record<string, MediaFacts>>({})
-  const { take, active, run, resume, cancel, cancelError } = useTake(endpoint.id)
+  const { take, active, run, resume, cancel, cancelError } = useTake(endpoint.id, showFieldErrors)
   const values = useWatch({ control: form.control }) as FormValues
   const payload = payloadFrom(values, compiled.fields)
 
@@ -57,7 +58,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
 
   const priced = pricedEndpoint(endpoint, compiled)
   const estimate = estimateTake(priced, payload, media)
-  const billed = take?.phase === 'completed' && take.output ? billedTake(priced, take.output, take.input) : null
+  const billed = take?.status === 'COMPLETED' && take.output ? billedTake(priced, take.output, take.input) : null
 
   const focusFirst = useCallback(
     (names: string[]) => {
@@ -85,13 +86,15 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
     focusFirst([field])
   }
 
-  async function start(input: Payload) {
-    const final = await run(input)
-    if (final?.error?.kind !== 'validation') return
-    const known = final.error.fields.filter(({ field }) => compiled.fields.some((descriptor) => descriptor.name === field))
+  /** A take refused on its fields (by the studio or by fal) puts each message on its field. */
+  function showFieldErrors(ended: TakeProgress) {
+    if (ended.error?.kind !== 'validation') return
+    const known = ended.error.fields.filter(({ field }) => compiled.fields.some((descriptor) => descriptor.name === field))
     for (const { field, message } of known) form.setError(field, { type: 'server', message })
     focusFirst(known.map(({ field }) => field))
   }
+
+  const start = (input: Payload) => run(input)
 
   const loadInput = useCallback((input: Payload) => form.reset({ ...compiled.defaults, ...input }), [form, compiled.defaults])
   const urlNotice = useTakeFromUrl(endpoint.id, {
@@ -115,7 +118,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
   const hasSeed = compiled.fields.some((field) => field.name === 'seed')
   const seedControls = useSeedControls(form, hasSeed)
   const useSeed = hasSeed
-    ? (seed: number) => {
+    ? (seed: ExactInteger) => {
         seedControls.choose(seed)
         focusFirst(['seed'])
       }

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect } from 'react'
 import type { Payload } from '@/lib/schema'
 import type { Bill, Estimate } from '@/lib/pricing'
 import type { TakeProgress } from '@/lib/takes/take-progress'
+import type { ExactInteger } from '@/lib/json/exact-integer'
 import { Button } from '@/components/ui/button'
 import { abbreviateDataUris } from '@/components/schema-form/format'
 import { TakeStatus } from '@/components/takes/take-status'
@@ -22,7 +23,7 @@ interface RunPanelProps {
   cancelError: string | null
   onCancel: () => void
   onRetry: () => void
-  onUseSeed?: (seed: number) => void
+  onUseSeed?: (seed: ExactInteger) => void
   /** The take's video and audio inputs, for the compare view. */
   resultInputs: InputMedia[]
 }
@@ -51,7 +52,7 @@ export function RunPanel(props: RunPanelProps) {
         </div>
         {take && <TakeStatus take={take} onCancel={props.onCancel} onRetry={props.onRetry} cancelError={props.cancelError} />}
       </div>
-      {take?.phase === 'completed' && take.output && (
+      {take?.status === 'COMPLETED' && take.output && (
         <section aria-label="Result" className="rounded-lg border border-line bg-panel p-4">
           <Suspense fallback={<p className="text-sm text-muted">Loading the player…</p>}>
             <TakeResult output={take.output} inputs={props.resultInputs} onUseSeed={props.onUseSeed} copyStatus={take.copyStatus} />
@@ -59,7 +60,7 @@ export function RunPanel(props: RunPanelProps) {
           {take.takeId && <TakeLinks takeId={take.takeId} />}
         </section>
       )}
-      {take && take.phase !== 'submitting' && <TakeLogs logs={take.logs} />}
+      {take && take.status !== 'SUBMITTING' && <TakeLogs logs={take.logs} />}
       <CodeExport endpointId={endpointId} payload={payload} />
       <div className="rounded-lg border border-line bg-panel p-4">
         <h2 className="text-sm font-medium">Request</h2>

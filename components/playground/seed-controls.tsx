@@ -4,6 +4,7 @@ import type { Payload } from '@/lib/schema'
 import type { FormState } from '@/components/schema-form/use-schema-form'
 import { Button } from '@/components/ui/button'
 import { randomSeed } from '@/lib/sweeps/random-seed'
+import type { ExactInteger } from '@/lib/json/exact-integer'
 
 
 /**
@@ -12,10 +13,11 @@ import { randomSeed } from '@/lib/sweeps/random-seed'
  */
 export function useSeedControls(form: UseFormReturn<FormState, unknown, Payload>, hasSeed: boolean) {
   const [locked, setLocked] = useState(true)
-  const setSeed = (seed: number) => form.setValue('seed', seed, { shouldDirty: true, shouldValidate: true })
+  // An exact integer: a 64-bit seed ("Use this seed", a remix) keeps its digits as a string.
+  const setSeed = (seed: ExactInteger) => form.setValue('seed', seed, { shouldDirty: true, shouldValidate: true })
   return {
     /** Puts a chosen seed in the form, and locks it. */
-    choose: (seed: number) => {
+    choose: (seed: ExactInteger) => {
       setSeed(seed)
       setLocked(true)
     },

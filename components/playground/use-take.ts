@@ -1,8 +1,11 @@
 'use client'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Payload } from '@/lib/schema'
-import type { TakeProgress } from '@/lib/takes/take-progress'
-import { TERMINAL_PHASES } from '@/lib/takes/take-progress'
+import { describeFalError } from '@/lib/fal/describe-error'
+import { cancelTakeRequest } from '@/lib/takes/take-api'
+import { hasEnded, progressOfView, type TakeProgress } from '@/lib/takes/take-progress'
+import type { TakeView } from '@/lib/takes/take-view'
+import { useEventStream } from '@/components/live/use-event-stream'
 
 /** Puts the take in the page's address, so a reload (or the back button) comes back to it. */
 function showTakeInUrl(takeId: string | undefined) {
@@ -14,83 +17,73 @@ function showTakeInUrl(takeId: string | undefined) {
   window.history.replaceState(window.history.state, '', url)
 }
 
-/** The fal client and the take runner, loaded on the first Run: the playground page stays light. */
-async function loadRunner() {
-  const [{ browserFalClient }, runner] = await Promise.all([import('@/lib/fal/browser-client'), import('@/lib/takes/run-take')])
-  return { client: browserFalClient(), ...runner }
-}
+/** The fal client, loaded on the first Run: the playground page stays light. */
+const loadClient = () => import('@/lib/fal/browser-client').then(({ browserFalClient }) => browserFalClient())
 
-type Runner = Awaited<ReturnType<typeof loadRunner>>
-
-/** Runs one take at a time for an endpoint and exposes its progress to the page. */
-export function useTake(endpointId: string) {
+/**
+ * Runs one take at a time for an endpoint: submits it through the fal proxy (the server records,
+ * submits and follows it), then watches the studio's event stream of the take.
+ */
+export function useTake(endpointId: string, onEnded: (take: TakeProgress) => void) {
   const [take, setTake] = useState<TakeProgress | null>(null)
+  const [watched, setWatched] = useState<string | null>(null)
   const [cancelError, setCancelError] = useState<string | null>(null)
-  const runner = useRef<Promise<Runner> | null>(null)
-  const following = useRef<AbortController | null>(null)
   // Set synchronously, so a double click or a repeated shortcut cannot submit twice before React re-renders.
-  const inFlight = useRef(false)
-  const active = take !== null && !TERMINAL_PHASES.has(take.phase)
+  const busy = useRef(false)
+  const active = take !== null && !hasEnded(take)
 
-  useEffect(() => () => following.current?.abort(), [])
-
-  const getRunner = useCallback(() => {
-    runner.current ??= loadRunner().catch((error: unknown) => {
-      runner.current = null
-      throw error
-    })
-    return runner.current
-  }, [])
-
-  const onProgress = useCallback((progress: TakeProgress) => {
-    showTakeInUrl(progress.takeId)
+  // The latest handler, for the stream's events and for run's refusals alike.
+  const endedHandler = useRef(onEnded)
+  useEffect(() => {
+    endedHandler.current = onEnded
+  })
+  const ended = (take: TakeProgress) => endedHandler.current(take)
+  const { reconnecting } = useEventStream(watched && `/api/takes/${encodeURIComponent(watched)}/events`, ['view'], (_event, data) => {
+    const progress = progressOfView(data as TakeView)
+    const endsNow = hasEnded(progress) && busy.current
+    if (hasEnded(progress)) busy.current = false
     setTake(progress)
-  }, [])
+    if (endsNow) ended(progress)
+  })
 
-  /** Follows `start` to its end: submits it when its phase is `submitting`, else follows the recorded take again without resubmitting. */
-  const follow = useCallback(
-    async (start: TakeProgress): Promise<TakeProgress | null> => {
-      if (inFlight.current) return null
-      inFlight.current = true
-      following.current?.abort()
-      const controller = new AbortController()
-      following.current = controller
-      setCancelError(null)
-      setTake(start)
-      if (TERMINAL_PHASES.has(start.phase)) {
-        inFlight.current = false
-        return start
-      }
-      try {
-        const { client, runTake } = await getRunner()
-        return await runTake({ client, start, signal: controller.signal, onProgress })
-      } catch {
-        const failed: TakeProgress = {
-          ...start,
-          phase: 'failed',
-          finishedAt: Date.now(),
-          error: { kind: 'request', message: 'The studio’s code for running takes could not be loaded.', detail: 'Reload the page and try again.', retryable: true },
-        }
-        setTake(failed)
-        return failed
-      } finally {
-        inFlight.current = false
-      }
-    },
-    [getRunner, onProgress],
-  )
+  /** Shows a recorded take (after a reload) and watches it if it is still running; it is never submitted again. */
+  const resume = useCallback((start: TakeProgress) => {
+    busy.current = !hasEnded(start)
+    setCancelError(null)
+    setTake(start)
+    setWatched(start.takeId ?? null)
+  }, [])
 
   const run = useCallback(
-    (input: Payload) => follow({ phase: 'submitting', endpointId, input, logs: [], submittedAt: Date.now() }),
-    [endpointId, follow],
+    async (input: Payload): Promise<void> => {
+      if (busy.current) return
+      busy.current = true
+      setCancelError(null)
+      setWatched(null)
+      const start: TakeProgress = { status: 'SUBMITTING', endpointId, input, logs: [], submittedAt: Date.now() }
+      setTake(start)
+      try {
+        const client = await loadClient()
+        const queued = (await client.queue.submit(endpointId, { input })) as { request_id: string; queue_position?: number; take_id?: string }
+        if (!queued.take_id) throw new Error('The studio did not record this take.')
+        showTakeInUrl(queued.take_id)
+        const submitted: TakeProgress = { ...start, status: 'IN_QUEUE', takeId: queued.take_id, requestId: queued.request_id, queuePosition: queued.queue_position }
+        setTake((current) => (current?.status === 'SUBMITTING' ? submitted : current))
+        setWatched(queued.take_id)
+      } catch (error) {
+        busy.current = false
+        const failed: TakeProgress = { ...start, status: 'FAILED', finishedAt: Date.now(), error: describeFalError(error) }
+        setTake(failed)
+        ended(failed)
+      }
+    },
+    [endpointId],
   )
 
   const cancel = useCallback(async () => {
-    if (!take?.requestId) return
-    const { client, cancelTake } = await getRunner()
-    const error = await cancelTake(client, take.endpointId, take.requestId)
-    setCancelError(error ? error.message : null)
-  }, [take, getRunner])
+    if (!take?.takeId) return
+    setCancelError(await cancelTakeRequest(take.takeId))
+  }, [take])
 
-  return { take, active, run, resume: follow, cancel, cancelError }
+  return { take, active, run, resume, cancel, cancelError, reconnecting }
 }

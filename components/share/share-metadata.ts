@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
 import type { TakeView } from '@/lib/takes/take-view'
-import { videoOf } from '@/components/takes/video-facts'
+import { videoOf } from '@/lib/generation/output-video'
 import { endpointTitleOf, promptOf, truncate } from '@/components/takes/take-text'
-import { absoluteUrl } from './public-url'
+import { absoluteUrl } from '@/lib/http/absolute-url'
 
 /** Share links are private by obscurity: never indexed, never followed. */
 export const NOINDEX: Metadata['robots'] = { index: false, follow: false }

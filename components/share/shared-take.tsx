@@ -1,5 +1,7 @@
+'use client'
 import Link from 'next/link'
-import { FINISHED_STATUSES, type TakeView } from '@/lib/takes/take-view'
+import { FINISHED_STATUSES } from '@/lib/takes/take-status'
+import type { TakeView } from '@/lib/takes/take-view'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { remixPath } from './share-path'
@@ -7,7 +9,8 @@ import { ShareLinkControl } from './share-link-control'
 import { TakeDetails } from './take-details'
 import { TakeErrorMessage } from '@/components/takes/take-error'
 import { TakeParameters } from './take-parameters'
-import { TakeWatcher } from './take-watcher'
+import { TakeLogs } from '@/components/takes/take-logs'
+import { useLiveView } from '@/components/live/use-event-stream'
 import { sweepPath } from '@/lib/sweeps/sweep-view'
 
 const actionClass = 'inline-flex items-center rounded-md border border-line bg-panel px-3 py-1.5 text-sm hover:border-accent'
@@ -43,8 +46,16 @@ interface SharedTakeProps {
   shareToken?: string
 }
 
-/** A take's read-only page: what was asked, what came out, what it cost. User text is text only. */
-export function SharedTake({ take, owner, shareToken }: SharedTakeProps) {
+/** Where a viewer watches the take: the owner's stream, or the share link's (with its token). */
+function eventsUrl(take: TakeView, shareToken: string | undefined): string | null {
+  if (FINISHED_STATUSES.has(take.status) && take.copyStatus !== 'pending') return null
+  const url = `/api/takes/${encodeURIComponent(take.id)}/events`
+  return shareToken ? `${url}?s=${encodeURIComponent(shareToken)}` : url
+}
+
+/** A take's read-only page: what was asked, what came out, what it cost; live while it runs. User text is text only. */
+export function SharedTake({ take: initial, owner, shareToken }: SharedTakeProps) {
+  const { view: take, ended } = useLiveView(eventsUrl(initial, shareToken), initial)
   const prompt = promptOf(take.input)
   const finished = FINISHED_STATUSES.has(take.status)
   return (
@@ -63,7 +74,17 @@ export function SharedTake({ take, owner, shareToken }: SharedTakeProps) {
           <Player take={take} />
           <div className="flex flex-wrap items-center gap-3">
             <StatusBadge status={take.status} />
-            {!finished && <TakeWatcher id={take.id} shareToken={shareToken} />}
+            {!finished && ended !== 'gone' && (
+              <p role="status" className="text-sm text-muted" data-testid="take-watcher">
+                {take.cancelling ? 'Cancelling…' : 'Live: this page follows the take as it runs.'}
+                {take.queuePosition !== null && take.status === 'IN_QUEUE' && ` Position ${take.queuePosition} in the queue.`}
+              </p>
+            )}
+            {ended === 'gone' && (
+              <p role="status" className="text-sm text-muted" data-testid="take-gone">
+                This take is no longer available.
+              </p>
+            )}
             <div className="ml-auto flex gap-2">
               {take.videoUrl && (
                 <a href={take.videoUrl} download={`take-${take.id}.mp4`} className={actionClass}>
@@ -84,6 +105,7 @@ export function SharedTake({ take, owner, shareToken }: SharedTakeProps) {
           </div>
           {owner && <ShareLinkControl id={take.id} shareUrl={owner.shareUrl} />}
           {take.error && take.status !== 'CANCELLED' && <TakeErrorMessage error={take.error} />}
+          {owner && take.logs.length > 0 && <TakeLogs logs={take.logs} />}
         </div>
         <aside className="space-y-4">
           <TakeDetails take={take} />

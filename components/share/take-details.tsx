@@ -3,6 +3,7 @@ import type { TakeView } from '@/lib/takes/take-view'
 import { formatSeconds } from '@/components/takes/format'
 import { absoluteTime, usdOrDash } from '@/components/takes/display-format'
 import { CopyStatusNote } from '@/components/takes/copy-status-note'
+import { seedUsedBy } from '@/lib/takes/seed-used'
 
 function seconds(from: string | null, to: string | null): string {
   return from && to ? formatSeconds(Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000)) : '—'
@@ -24,8 +25,9 @@ function Facts({ title, rows }: { title: string; rows: [string, ReactNode][] }) 
   )
 }
 
-/** What the take cost (estimated before, billed after) and how long it took. */
+/** What the take cost (estimated before, billed after), how long it took, and the seed it ran with. */
 export function TakeDetails({ take }: { take: TakeView }) {
+  const seed = seedUsedBy(take)
   return (
     <>
       <CopyStatusNote status={take.copyStatus} error={take.copyError} />
@@ -45,6 +47,7 @@ export function TakeDetails({ take }: { take: TakeView }) {
           ['Total', seconds(take.createdAt, take.completedAt)],
         ]}
       />
+      {seed !== undefined && <Facts title="Generation" rows={[['Seed', <span key="seed" data-testid="take-seed">{String(seed)}</span>]]} />}
     </>
   )
 }

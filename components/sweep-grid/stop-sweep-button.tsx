@@ -1,11 +1,13 @@
 'use client'
 import { useState } from 'react'
 import { stopSweep } from '@/lib/sweeps/client'
-import type { SweepView } from '@/lib/sweeps/sweep-view'
 import { Button } from '@/components/ui/button'
 
-/** Stops submitting the sweep's remaining takes; the ones already with fal run to the end. */
-export function StopSweepButton({ id, onStopped }: { id: string; onStopped: (sweep: SweepView) => void }) {
+/**
+ * Stops submitting the sweep's remaining takes and cancels those still queued; running ones finish.
+ * The page hears the outcome on the sweep's event stream, like every other change.
+ */
+export function StopSweepButton({ id }: { id: string }) {
   const [stopping, setStopping] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
@@ -13,7 +15,7 @@ export function StopSweepButton({ id, onStopped }: { id: string; onStopped: (swe
     setStopping(true)
     setError(null)
     try {
-      onStopped(await stopSweep(id))
+      await stopSweep(id)
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : 'The sweep could not be stopped.')
     } finally {
@@ -27,7 +29,7 @@ export function StopSweepButton({ id, onStopped }: { id: string; onStopped: (swe
         {stopping ? 'Stopping…' : 'Stop sweep'}
       </Button>
       <p id="stop-sweep-note" className="text-xs text-muted">
-        Takes not yet submitted are skipped; takes already submitted still finish (and are billed).
+        Takes not yet submitted are skipped and queued ones cancelled; takes already running still finish (and are billed).
       </p>
       {error && (
         <p role="alert" data-testid="sweep-stop-error" className="w-full text-sm text-danger">

@@ -1,12 +1,13 @@
 'use client'
 import type { ReactNode } from 'react'
-import type { SweepView } from '@/lib/sweeps/sweep-view'
+import { sweepIsLive, type SweepView } from '@/lib/sweeps/sweep-view'
+import { formatUsd } from '@/lib/pricing/estimate'
 import { SyncGroup } from '@/components/compare/sync-group'
 import { CompareSelection } from '@/components/history/compare-selection'
 import { StopSweepButton } from './stop-sweep-button'
 import { SweepTable } from './sweep-table'
 import { finishedCount, SWEEP_STATUS_TEXT, type FieldLabels } from './sweep-text'
-import { useSweepPolling } from './use-sweep-polling'
+import { useLiveView } from '@/components/live/use-event-stream'
 
 interface SweepLiveProps {
   initial: SweepView
@@ -17,9 +18,10 @@ interface SweepLiveProps {
   facts: ReactNode
 }
 
-/** The sweep page's live part: the header's status, the stop button and the grid, kept up to date by polling. */
+/** The sweep page's live part: the header's status, the stop button and the grid, kept up to date by the sweep's event stream. */
 export function SweepLive({ initial, labels, caption, facts }: SweepLiveProps) {
-  const { sweep, setSweep, reconnecting } = useSweepPolling(initial)
+  const live = sweepIsLive(initial) || initial.cells.some((cell) => cell.take?.copyStatus === 'pending')
+  const { view: sweep, reconnecting } = useLiveView(live ? `/api/sweeps/${encodeURIComponent(initial.id)}/events` : null, initial)
   const withVideo = sweep.cells.flatMap((cell) => (cell.take?.status === 'COMPLETED' && cell.take.videoUrl ? [cell.take.id] : []))
 
   return (
@@ -39,7 +41,13 @@ export function SweepLive({ initial, labels, caption, facts }: SweepLiveProps) {
             </span>
           )}
         </p>
-        {sweep.status === 'RUNNING' && <StopSweepButton id={sweep.id} onStopped={setSweep} />}
+        {sweep.status === 'RUNNING' && <StopSweepButton id={sweep.id} />}
+        {sweep.status === 'STOPPED' && sweep.savedUsd !== null && (
+          <p data-testid="sweep-saved" className="text-sm text-muted">
+            Stopping saved about {formatUsd(sweep.savedUsd)}: {sweep.cells.filter((cell) => !cell.submitted).length} not submitted,{' '}
+            {sweep.cells.filter((cell) => cell.take?.status === 'CANCELLED').length} cancelled.
+          </p>
+        )}
       </header>
       <CompareSelection>
         <SyncGroup className="overflow-x-auto" syncKey={withVideo.join(',')}>

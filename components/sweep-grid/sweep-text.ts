@@ -29,12 +29,6 @@ export function takeCountText(count: number): string {
 
 export const SWEEP_STATUS_TEXT: Record<SweepStatus, string> = { RUNNING: 'Running', DONE: 'Done', STOPPED: 'Stopped' }
 
-/** Whether the page should keep asking for news: the sweep still submits takes, or some take has not ended. */
-export function sweepIsLive(sweep: SweepView): boolean {
-  if (sweep.status === 'RUNNING') return true
-  return sweep.cells.some((cell) => cell.take !== null && (cell.take.status === 'IN_QUEUE' || cell.take.status === 'IN_PROGRESS'))
-}
-
 /** How many cells' takes have ended (completed, failed or cancelled). */
 export function finishedCount(sweep: SweepView): number {
   return sweep.cells.filter((cell) => cell.take !== null && cell.take.status !== 'IN_QUEUE' && cell.take.status !== 'IN_PROGRESS').length

@@ -8,6 +8,7 @@ import { estimateTake, type PricedEndpoint } from '@/lib/pricing/estimate'
 import type { Payload } from '@/lib/schema'
 import { createSweep, SweepApiError } from '@/lib/sweeps/client'
 import { sweepPath } from '@/lib/sweeps/sweep-view'
+import { isExactInteger } from '@/lib/json/exact-integer'
 import { axisValues, draftFor, type AxisDraft, type AxisValues } from '@/lib/sweeps/axis-input'
 import {
   DEFAULT_SWEEP_CONCURRENCY,
@@ -220,7 +221,7 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
           From 1 to {MAX_SWEEP_CONCURRENCY} at a time
         </p>
       )}
-      {seedField && <SeedNote seed={typeof formSeed === 'number' ? formSeed : undefined} varySeed={varySeed} seedSwept={seedSwept} />}
+      {seedField && <SeedNote seed={isExactInteger(formSeed) ? formSeed : undefined} varySeed={varySeed} seedSwept={seedSwept} />}
       <SweepSummary count={count} totalUsd={totalUsd} />
       {pending ? (
         <SweepConfirm

@@ -1,5 +1,6 @@
 import { formatUsd } from '@/lib/pricing/estimate'
 import { MAX_SWEEP_TAKES, seedOfCell } from '@/lib/sweeps/sweep-plan'
+import type { ExactInteger } from '@/lib/json/exact-integer'
 
 export const takesText = (count: number) => `${count} ${count === 1 ? 'take' : 'takes'}`
 
@@ -38,8 +39,8 @@ export function SweepSummary({ count, totalUsd }: SweepSummaryProps) {
 }
 
 interface SeedNoteProps {
-  /** The form's seed, when it has one. */
-  seed: number | undefined
+  /** The form's seed (an exact integer), when it has one. */
+  seed: ExactInteger | undefined
   varySeed: boolean
   seedSwept: boolean
 }

@@ -1,24 +1,24 @@
 import clsx from 'clsx'
-import type { TakeStatusName } from '@/lib/takes/take-view'
+import type { TakeStatus } from '@/lib/takes/take-status'
 
-/** The same words the playground's status line uses. */
-const STATUSES: Record<TakeStatusName, { label: string; tone: string }> = {
-  IN_QUEUE: { label: 'In queue', tone: 'border-amber-500/40 text-amber-300' },
-  IN_PROGRESS: { label: 'In progress', tone: 'border-accent/50 text-accent' },
-  COMPLETED: { label: 'Completed', tone: 'border-emerald-500/40 text-emerald-400' },
-  FAILED: { label: 'Failed', tone: 'border-danger/50 text-danger' },
-  CANCELLED: { label: 'Cancelled', tone: 'border-line text-muted' },
+/** How each status reads, everywhere a take's status shows (the playground's line, badges, history). */
+export const STATUS_TEXT: Record<TakeStatus, { label: string; text: string; border: string }> = {
+  IN_QUEUE: { label: 'In queue', text: 'text-amber-300', border: 'border-amber-500/40' },
+  IN_PROGRESS: { label: 'In progress', text: 'text-accent', border: 'border-accent/50' },
+  COMPLETED: { label: 'Completed', text: 'text-emerald-400', border: 'border-emerald-500/40' },
+  FAILED: { label: 'Failed', text: 'text-danger', border: 'border-danger/50' },
+  CANCELLED: { label: 'Cancelled', text: 'text-muted', border: 'border-line' },
 }
 
-export function statusLabel(status: TakeStatusName): string {
-  return STATUSES[status].label
+export function statusLabel(status: TakeStatus): string {
+  return STATUS_TEXT[status].label
 }
 
 /** A take's status as a small pill. */
-export function StatusBadge({ status, className }: { status: TakeStatusName; className?: string }) {
-  const { label, tone } = STATUSES[status]
+export function StatusBadge({ status, className }: { status: TakeStatus; className?: string }) {
+  const { label, text, border } = STATUS_TEXT[status]
   return (
-    <span data-testid="take-status-badge" className={clsx('inline-block rounded-full border bg-ink/80 px-2 py-0.5 text-xs font-medium', tone, className)}>
+    <span data-testid="take-status-badge" className={clsx('inline-block rounded-full border bg-ink/80 px-2 py-0.5 text-xs font-medium', text, border, className)}>
       {label}
     </span>
   )

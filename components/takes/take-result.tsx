@@ -5,8 +5,10 @@ import { formatBytes } from '@/components/schema-form/format'
 import { playAllFromStart, syncPlayback } from '@/components/media/sync-playback'
 import { CopyStatusNote } from './copy-status-note'
 import { formatSeconds } from './format'
-import { num, videoOf, type Output } from './video-facts'
+import { videoOf, type Output } from '@/lib/generation/output-video'
 import type { TakeView } from '@/lib/takes/take-view'
+import type { ExactInteger } from '@/lib/json/exact-integer'
+import { seedOf } from '@/lib/takes/seed-used'
 
 /** An input file the result can be compared with. */
 export interface InputMedia {
@@ -18,7 +20,7 @@ export interface InputMedia {
 interface TakeResultProps {
   output: Output
   inputs: InputMedia[]
-  onUseSeed?: (seed: number) => void
+  onUseSeed?: (seed: ExactInteger) => void
   /** Where the studio's own copy stands (lib/takes/take-view): the note says when the video plays from fal. */
   copyStatus?: TakeView['copyStatus']
 }
@@ -26,7 +28,7 @@ interface TakeResultProps {
 /** The finished take: player, its facts, download, "use this seed", and a synced compare with the input. */
 export function TakeResult({ output, inputs, onUseSeed, copyStatus = null }: TakeResultProps) {
   const video = videoOf(output)
-  const seed = num(output.seed)
+  const seed = seedOf(output)
   if (!video) {
     return (
       <pre className="max-h-64 overflow-auto rounded bg-ink p-3 font-mono text-xs" data-testid="take-output">

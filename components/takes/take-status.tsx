@@ -1,19 +1,13 @@
 'use client'
 import clsx from 'clsx'
-import type { TakePhase, TakeProgress } from '@/lib/takes/take-progress'
+import type { TakeProgress } from '@/lib/takes/take-progress'
+import { STATUS_TEXT } from './status-badge'
 import { Button } from '@/components/ui/button'
 import { Elapsed } from './elapsed'
 import { formatSeconds } from './format'
 import { TakeErrorMessage } from './take-error'
 
-const PHASES: Record<TakePhase, { label: string; tone: string }> = {
-  submitting: { label: 'Submitting', tone: 'text-muted' },
-  queued: { label: 'In queue', tone: 'text-amber-300' },
-  running: { label: 'In progress', tone: 'text-accent' },
-  completed: { label: 'Completed', tone: 'text-emerald-400' },
-  failed: { label: 'Failed', tone: 'text-danger' },
-  cancelled: { label: 'Cancelled', tone: 'text-muted' },
-}
+const SUBMITTING = { label: 'Submitting', text: 'text-muted' }
 
 interface TakeStatusProps {
   take: TakeProgress
@@ -24,15 +18,15 @@ interface TakeStatusProps {
 
 /** Where a take stands: status, queue position, elapsed and inference time, and what went wrong. */
 export function TakeStatus({ take, onCancel, onRetry, cancelError }: TakeStatusProps) {
-  const phase = PHASES[take.phase]
+  const shown = take.status === 'SUBMITTING' ? SUBMITTING : STATUS_TEXT[take.status]
   const error = take.error
   return (
     <div className="space-y-2 text-sm">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <span data-testid="take-status" className={clsx('font-medium', phase.tone)}>
-          {phase.label}
+        <span data-testid="take-status" className={clsx('font-medium', shown.text)}>
+          {shown.label}
         </span>
-        {take.phase === 'queued' && take.queuePosition !== undefined && (
+        {take.status === 'IN_QUEUE' && take.queuePosition !== undefined && (
           <span data-testid="queue-position">
             Position {take.queuePosition} ({take.queuePosition === 0 ? 'next to start' : `${take.queuePosition} ahead`})
           </span>
@@ -48,15 +42,20 @@ export function TakeStatus({ take, onCancel, onRetry, cancelError }: TakeStatusP
         {take.following === 'polling' && take.finishedAt === undefined && (
           <span className="text-xs text-muted">Connection dropped — following by polling</span>
         )}
-        {take.phase === 'queued' && take.requestId && (
-          <Button size="sm" onClick={onCancel}>
+        {(take.status === 'IN_QUEUE' || take.status === 'IN_PROGRESS') && take.takeId && !take.cancelling && (
+          <Button size="sm" onClick={onCancel} data-testid="take-cancel">
             Cancel
           </Button>
+        )}
+        {take.cancelling && (
+          <span data-testid="take-cancelling" className="text-xs text-muted">
+            Cancelling…
+          </span>
         )}
       </div>
       {take.requestId && <p className="font-mono text-xs text-muted">Request {take.requestId}</p>}
       {cancelError && <p className="text-danger">{cancelError}</p>}
-      {error && take.phase !== 'cancelled' && (
+      {error && take.status !== 'CANCELLED' && (
         <TakeErrorMessage error={error}>
           {error.kind === 'request' && (
             <>

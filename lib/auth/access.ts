@@ -11,8 +11,8 @@ const PUBLIC_PATHS: readonly RegExp[] = [
   /^\/favicon\.ico$/,
 ]
 
-/** A take's JSON, which its share page reads while the take runs; the route answers signed-out callers only with the take's share token. */
-const SHARED_TAKE_API = /^\/api\/takes\/[A-Za-z0-9_-]+$/
+/** A take's JSON and its event stream, which its share page watches while the take runs; the route answers signed-out callers only with the take's share token. */
+const SHARED_TAKE_API = /^\/api\/takes\/[A-Za-z0-9_-]+(?:\/events)?$/
 
 export function isPublicPath(pathname: string, method: string): boolean {
   if (PUBLIC_PATHS.some((pattern) => pattern.test(pathname))) return true

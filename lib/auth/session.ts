@@ -1,10 +1,9 @@
 import 'server-only'
 import { randomBytes } from 'node:crypto'
 import { getDb, type Db } from '@/lib/db/client'
+import { settingsOf, type Env } from '@/lib/settings'
 import { deleteSession, insertSession, isSessionLive, studioSecret } from '@/lib/db/session-queries'
 import { newSessionId, sameText, sessionFromCookieHeader, sessionIdOf, signSessionId, type SessionKeys } from './session-token'
-
-type Env = Readonly<Record<string, string | undefined>>
 
 export const SESSION_DAYS = 30
 
@@ -15,7 +14,7 @@ export interface AuthConfig {
 
 /** Sign-in settings from the environment, or null when the studio has no password. */
 export function authConfig(env: Env = process.env): AuthConfig | null {
-  const password = env.TAKES_PASSWORD
+  const { password } = settingsOf(env)
   return password ? { password } : null
 }
 
@@ -45,7 +44,7 @@ async function storedSecret(): Promise<string> {
 }
 
 async function sessionKeys(config: AuthConfig, env: Env): Promise<SessionKeys> {
-  return { secret: env.TAKES_SESSION_SECRET || (await storedSecret()), password: config.password }
+  return { secret: settingsOf(env).sessionSecret ?? (await storedSecret()), password: config.password }
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { settingsOf, type Env } from '@/lib/settings'
 import * as schema from './schema'
 
 /**
@@ -25,6 +26,11 @@ export interface OpenDb {
   db: Db
   config: DbConfig
   close(): Promise<void>
+  /**
+   * Hears `NOTIFY channel` from any session of this database. `onGap` is called after the listening
+   * connection was lost and made again: notifications sent meanwhile were missed.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>
 }
 
 /** The migrations `npm run db:generate` writes; the same files serve PGlite and PostgreSQL. */
@@ -34,11 +40,10 @@ export const MIGRATIONS_DIR = path.join(process.cwd(), 'lib', 'db', 'migrations'
 const MIGRATION_LOCK_KEY = 727_165_005
 
 /** PostgreSQL when DATABASE_URL is a postgres:// URL; otherwise PGlite under TAKES_DB_DIR or <TAKES_DATA_DIR>/db. */
-export function dbConfigFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): DbConfig {
-  const url = env.DATABASE_URL?.trim()
-  if (url && /^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url }
-  if (url) throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (unset it to use the embedded database).')
-  const dataDir = env.TAKES_DB_DIR ?? path.join(env.TAKES_DATA_DIR ?? 'data', 'db')
+export function dbConfigFromEnv(env: Env = process.env): DbConfig {
+  const { databaseUrl, dbDir, dataDir: studioDataDir } = settingsOf(env)
+  if (databaseUrl) return { kind: 'postgres', url: databaseUrl }
+  const dataDir = dbDir ?? path.join(studioDataDir, 'db')
   // The database's files are data, not code: the build's file tracing must not follow this path.
   return { kind: 'pglite', dataDir: path.resolve(/* turbopackIgnore: true */ dataDir) }
 }
@@ -61,7 +66,8 @@ async function openPglite(config: Extract<DbConfig, { kind: 'pglite' }>): Promis
   try {
     const db = drizzle({ client, schema })
     await migrate(db, { migrationsFolder: MIGRATIONS_DIR })
-    return { db, config, close: () => client.close() }
+    const listen: OpenDb['listen'] = (channel, onMessage) => client.listen(channel, onMessage)
+    return { db, config, close: () => client.close(), listen }
   } catch (error) {
     await client.close().catch(() => {})
     throw error
@@ -69,7 +75,7 @@ async function openPglite(config: Extract<DbConfig, { kind: 'pglite' }>): Promis
 }
 
 async function openPostgres(config: Extract<DbConfig, { kind: 'postgres' }>): Promise<OpenDb> {
-  const [{ Pool }, { drizzle }, { migrate }] = await Promise.all([
+  const [{ Pool, Client }, { drizzle }, { migrate }] = await Promise.all([
     import('pg'),
     import('drizzle-orm/node-postgres'),
     import('drizzle-orm/node-postgres/migrator'),
@@ -95,10 +101,66 @@ async function openPostgres(config: Extract<DbConfig, { kind: 'postgres' }>): Pr
       await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
       lock.release()
     }
-    return { db, config, close: () => pool.end() }
+    const listen: OpenDb['listen'] = (channel, onMessage, onGap) => listenOnPostgres(Client, config, channel, onMessage, onGap)
+    return { db, config, close: () => pool.end(), listen }
   } catch (error) {
     await pool.end().catch(() => {})
     throw error
+  }
+}
+
+/** The longest wait between attempts to listen again after the connection was lost. */
+const RELISTEN_MAX_MS = 5000
+
+/** A connection of its own (LISTEN holds it), made again with back-off whenever it is lost. */
+async function listenOnPostgres(
+  ClientClass: typeof import('pg').Client,
+  config: Extract<DbConfig, { kind: 'postgres' }>,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onGap: () => void,
+): Promise<() => Promise<void>> {
+  let client: import('pg').Client | null = null
+  let stopped = false
+  let attempt = 0
+  const quoted = `"${channel.replace(/"/g, '""')}"`
+  const connect = async (): Promise<void> => {
+    const next = new ClientClass({ connectionString: config.url })
+    next.on('notification', (message) => {
+      if (message.channel === channel) onMessage(message.payload ?? '')
+    })
+    const lost = () => {
+      if (client !== next || stopped) return
+      client = null
+      next.removeAllListeners('error')
+      void next.end().catch(() => {})
+      setTimeout(() => void reconnect(), Math.min(RELISTEN_MAX_MS, 100 * 2 ** attempt++))
+    }
+    next.on('error', (error) => {
+      console.error('[db] the change feed lost its PostgreSQL connection:', error.message)
+      lost()
+    })
+    next.on('end', lost)
+    await next.connect()
+    await next.query(`LISTEN ${quoted}`)
+    client = next
+    attempt = 0
+  }
+  const reconnect = async () => {
+    if (stopped) return
+    try {
+      await connect()
+      onGap()
+    } catch {
+      setTimeout(() => void reconnect(), Math.min(RELISTEN_MAX_MS, 100 * 2 ** attempt++))
+    }
+  }
+  await connect()
+  return async () => {
+    stopped = true
+    const last = client
+    client = null
+    await last?.end().catch(() => {})
   }
 }
 
@@ -119,6 +181,12 @@ export async function getDb(): Promise<Db> {
     })
   }
   return (await holder[KEY]).db
+}
+
+/** This process's database, as opened (for what the query builder does not do, such as LISTEN). */
+export async function getOpenDb(): Promise<OpenDb> {
+  await getDb()
+  return (await (globalThis as Holder)[KEY])!
 }
 
 /** Closes this process's database, if open; the next `getDb()` opens it again. */

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { settingsOf, type Env } from '@/lib/settings'
 import { dbConfigFromEnv } from './client'
 
 // One studio process per embedded database. PGlite is PostgreSQL in one process: a second process
@@ -12,8 +13,6 @@ import { dbConfigFromEnv } from './client'
 // which only one process can do at a time, and which the system frees the moment that process
 // ends, kill -9 included (no stale lock to clear by hand). A refused process asks the holder, over
 // that socket, who it is.
-
-type Env = Readonly<Record<string, string | undefined>>
 
 /** Who holds a directory, as the holder answers. */
 export interface DirHolder {
@@ -211,16 +210,16 @@ async function listenFor(real: string, me: DirHolder, options: { pidFile?: boole
 
 /** Where this studio serves, for a refused process to name: its public URL, else its own address. */
 export function studioUrl(env: Env = process.env): string {
-  const publicUrl = env.TAKES_PUBLIC_URL?.trim().replace(/\/+$/, '')
+  const { publicUrl, hostname, port } = settingsOf(env)
   if (publicUrl) return publicUrl
-  const host = env.HOSTNAME && !['0.0.0.0', '::', '[::]'].includes(env.HOSTNAME) ? env.HOSTNAME : '127.0.0.1'
-  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${env.PORT ?? '3000'}`
+  const host = hostname && !['0.0.0.0', '::', '[::]'].includes(hostname) ? hostname : '127.0.0.1'
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`
 }
 
 /** The data directory: the database (`db/`), the simulator (`local-fal/`) and output copies (`outputs/`). */
 export function dataDirOf(env: Env = process.env): string {
   // Data, not code: the build's file tracing must not follow this path.
-  return path.resolve(/* turbopackIgnore: true */ env.TAKES_DATA_DIR ?? 'data')
+  return path.resolve(/* turbopackIgnore: true */ settingsOf(env).dataDir)
 }
 
 function isWithin(dir: string, parent: string): boolean {

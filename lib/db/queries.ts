@@ -51,6 +51,9 @@ export type TakePatch = Partial<
     | 'copyAttempts'
     | 'copyRetryAt'
     | 'copyError'
+    | 'followMode'
+    | 'cancelRequestedAt'
+    | 'input'
   >
 >
 
@@ -166,18 +169,22 @@ export async function updateTake(id: string, patch: TakePatch, db?: Db): Promise
   return take ?? null
 }
 
-/** Adds lines at the end of the take's logs, in one statement. False when there is no such take. */
-export async function appendLogs(id: string, logs: readonly TakeLogEntry[], db?: Db): Promise<boolean> {
-  const entries = logs.map(({ message, level, timestamp }) => ({ message, level, timestamp }))
-  const rows = await (await conn(db))
+/**
+ * What the follower heard of an unfinished take: the patch, and log lines added at the end of its
+ * logs (never rewritten). Null when the take has ended meanwhile (a webhook settled it) or is gone.
+ */
+export async function advanceTake(id: string, patch: TakePatch, newLogs: readonly TakeLogEntry[], db?: Db): Promise<Take | null> {
+  const entries = newLogs.map(({ message, level, timestamp }) => ({ message, level, timestamp }))
+  const [take] = await (await conn(db))
     .update(takes)
     .set({
+      ...patch,
       ...(entries.length ? { logs: sql`${takes.logs} || ${JSON.stringify(entries)}::jsonb` } : {}),
       updatedAt: sql`now()`,
     })
-    .where(eq(takes.id, id))
-    .returning({ id: takes.id })
-  return rows.length > 0
+    .where(and(eq(takes.id, id), inArray(takes.status, [...UNFINISHED_STATUSES])))
+    .returning()
+  return take ?? null
 }
 
 /** Escapes LIKE's wildcards so the search matches the text as typed. */
@@ -282,6 +289,8 @@ export async function claimUnfinishedTakes(owner: string, leaseMs: number, limit
       and(
         inArray(takes.status, [...UNFINISHED_STATUSES]),
         or(isNull(takes.leaseExpiresAt), lte(takes.leaseExpiresAt, sql`now()`)),
+        // A take a webhook is settling is left to it (following it would only reopen its stream each tick).
+        or(isNull(takes.settlingUntil), lte(takes.settlingUntil, sql`now()`)),
       ),
     )
     .orderBy(asc(takes.createdAt), asc(takes.id))
@@ -324,7 +333,7 @@ export async function releaseLease(owner: string, ids?: readonly string[], db?: 
 export async function finishTake(id: string, patch: TakePatch, db?: Db): Promise<Take | null> {
   const [take] = await (await conn(db))
     .update(takes)
-    .set({ ...patch, leaseOwner: null, leaseExpiresAt: null, updatedAt: sql`now()` })
+    .set({ ...patch, leaseOwner: null, leaseExpiresAt: null, settlingUntil: null, followMode: null, updatedAt: sql`now()` })
     .where(and(eq(takes.id, id), inArray(takes.status, [...UNFINISHED_STATUSES])))
     .returning()
   return take ?? null
@@ -393,6 +402,31 @@ export async function renamePreset(id: string, name: string, db?: Db): Promise<P
 export async function deletePreset(id: string, db?: Db): Promise<boolean> {
   const rows = await (await conn(db)).delete(presets).where(eq(presets.id, id)).returning({ id: presets.id })
   return rows.length > 0
+}
+
+/**
+ * Claims the right to settle an unfinished take for `ms`: the one process that gets it fetches and
+ * copies the output, so a webhook and the follower never both download it. Null when the take has
+ * ended or another claim is live.
+ */
+export async function claimSettle(id: string, ms: number, db?: Db): Promise<Take | null> {
+  const [take] = await (await conn(db))
+    .update(takes)
+    .set({ settlingUntil: nowPlus(ms) })
+    .where(
+      and(
+        eq(takes.id, id),
+        inArray(takes.status, [...UNFINISHED_STATUSES]),
+        or(isNull(takes.settlingUntil), lte(takes.settlingUntil, sql`now()`)),
+      ),
+    )
+    .returning()
+  return take ?? null
+}
+
+/** Gives up a settle claim that could not finish (the take's end is fetched again later). */
+export async function releaseSettle(id: string, db?: Db): Promise<void> {
+  await (await conn(db)).update(takes).set({ settlingUntil: null }).where(eq(takes.id, id))
 }
 
 // ── Spend ────────────────────────────────────────────────────────────────────────────────────────

@@ -5,16 +5,13 @@ import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
 import type { SweepAxis } from '@/lib/sweeps/sweep-plan'
 import { SWEEP_STATUSES } from '@/lib/sweeps/sweep-view'
+import { TAKE_STATUSES } from '@/lib/takes/take-status'
 
-/** fal's queue statuses, as a take's `status` column holds them. */
-export const TAKE_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const
-export type TakeStatus = (typeof TAKE_STATUSES)[number]
+export { TAKE_STATUSES, UNFINISHED_STATUSES, type TakeStatus } from '@/lib/takes/take-status'
 /** Where the studio's own copy of a take's output stands (null: the take has no output to copy). */
 export const COPY_STATUSES = ['pending', 'kept', 'failed'] as const
 export type CopyStatus = (typeof COPY_STATUSES)[number]
 
-/** Statuses a take can still leave: the server follower watches these. */
-export const UNFINISHED_STATUSES = ['IN_QUEUE', 'IN_PROGRESS'] as const satisfies readonly TakeStatus[]
 
 export interface TakeLogEntry {
   message: string
@@ -72,6 +69,15 @@ export const takes = pgTable(
      * counted in the day's spend (spending is a ledger).
      */
     deletedAt: instant('deleted_at'),
+    /** How the follower hears of it: fal's status stream, or polling once a stream dropped (shown while it runs). */
+    followMode: text('follow_mode', { enum: ['stream', 'polling'] }),
+    /** When the owner asked to cancel it; the take reads "cancelling" until fal answers. */
+    cancelRequestedAt: instant('cancel_requested_at'),
+    /**
+     * Until when one process holds the right to settle the take (fetch, bill, copy its output): a
+     * webhook and the follower never both download it; a crashed settler's claim lapses.
+     */
+    settlingUntil: instant('settling_until'),
     /** Which server process follows this take, until `lease_expires_at`. */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: instant('lease_expires_at'),
@@ -110,14 +116,19 @@ export const sweeps = pgTable(
     endpointId: text('endpoint_id').notNull(),
     input: jsonb('input').$type<Payload>().notNull(),
     axes: jsonb('axes').$type<SweepAxis[]>().notNull(),
-    /** The shared seed (or the first of the varied ones); null when the endpoint has none. */
-    seed: doublePrecision('seed'),
+    /**
+     * The shared seed (or the first of the varied ones), as decimal digits: fal's seeds can be
+     * 64-bit, beyond the integers a JS number holds exactly. Null when the endpoint has none.
+     */
+    seed: text('seed'),
     varySeed: boolean('vary_seed').notNull().default(false),
     concurrency: integer('concurrency').notNull(),
     cellCount: integer('cell_count').notNull(),
     /** The next cell to submit: cells below it have been submitted (their takes may since be deleted). */
     nextIndex: integer('next_index').notNull().default(0),
     estimateUsd: doublePrecision('estimate_usd').notNull(),
+    /** What stopping it saved: the estimates of cells never submitted and of takes cancelled before they ran. */
+    savedUsd: doublePrecision('saved_usd'),
     status: text('status', { enum: SWEEP_STATUSES }).notNull().default('RUNNING'),
     createdAt: instant('created_at').notNull().defaultNow(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
@@ -179,3 +190,16 @@ export const studioSecrets = pgTable('studio_secrets', {
   value: text('value').notNull(),
   createdAt: instant('created_at').notNull().defaultNow(),
 })
+
+/**
+ * One row per request counted against a rate limit, so every process on one database counts the
+ * same requests; rows older than the longest window are removed as new ones come.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    key: text('key').notNull(),
+    at: instant('at').notNull().defaultNow(),
+  },
+  (t) => [index('rate_limit_hits_key_at_idx').on(t.key, t.at)],
+)

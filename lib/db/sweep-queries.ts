@@ -74,3 +74,11 @@ export async function reserveSweepCell(sweep: Pick<Sweep, 'id' | 'nextIndex'>, d
     .returning({ nextIndex: sweeps.nextIndex })
   return reserved ? reserved.nextIndex - 1 : null
 }
+
+/** Adds to what stopping the sweep saved. */
+export async function addSweepSaving(id: string, usd: number, db?: Db): Promise<void> {
+  await (await conn(db))
+    .update(sweeps)
+    .set({ savedUsd: sql`coalesce(${sweeps.savedUsd}, 0) + ${usd}`, updatedAt: sql`now()` })
+    .where(eq(sweeps.id, id))
+}

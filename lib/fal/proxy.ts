@@ -8,19 +8,15 @@ import { clientAddress } from '@/lib/http/client-address'
 import { isMediaType } from '@/lib/http/media-type'
 import { publicOriginOf } from '@/lib/http/public-origin'
 import { rateLimited, type RateScope } from '@/lib/http/rate-limit'
-import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
 import { budgetRefusalResponse } from '@/lib/takes/spend-guard'
 import { readCappedBody } from '@/lib/http/read-body'
-import { ORIGIN_HEADER } from '@/lib/local-fal/http'
-import { compileSchema, type Payload } from '@/lib/schema'
-import { mediaUrlProblems } from '@/lib/schema/media-urls'
-import type { Take } from '@/lib/db/queries'
-import { inputMediaFacts } from '@/lib/takes/input-media-facts'
-import { abandonSubmit, confirmSubmit, recordSubmit } from '@/lib/takes/record-take'
+import { ORIGIN_HEADER } from '@/lib/fal/local-simulator'
 import { backendMode, falAuthorization, localBackendBase, type BackendMode } from './backend'
 import { localSimulatorAuthorization } from './local-simulator-key'
-import { webhookUrlOf } from './webhook-route'
-import { jsonResponse, validationDetails, validationErrorResponse } from './errors'
+import { serverFalClient } from './server-client'
+import { submitTake } from '@/lib/takes/submit-take'
+import { parseExactJson } from '@/lib/json/exact-json'
+import { jsonResponse, validationErrorResponse } from './errors'
 import { SUBMIT_BODY_MAX_BYTES } from './body-limits'
 import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from './targets'
 
@@ -58,14 +54,12 @@ function refuse(status: number, detail: string) {
   return jsonResponse({ detail }, { status })
 }
 
-/** Where a fal URL is sent: fal itself, or the same path on the local backend; submits carry the webhook. */
-function forwardUrl(mode: BackendMode, target: FalTarget, localBase: string, env: NodeJS.ProcessEnv): string {
+/** Where a fal URL is sent: fal itself, or the same path on the local backend. */
+function forwardUrl(mode: BackendMode, target: FalTarget, localBase: string): string {
   const base = mode === 'fal' ? `https://${target.host}` : `${localBase}${target.host === QUEUE_HOST ? '/queue' : '/rest'}`
   const url = new URL(`${base}${target.path}${target.search}`)
-  // The webhook is the studio's own, from its configuration; a caller's is dropped, never forwarded.
+  // Submits go through the take service, which adds the studio's own webhook; a caller's is never forwarded.
   url.searchParams.delete('fal_webhook')
-  const webhookUrl = target.kind === 'submit' ? webhookUrlOf(env) : undefined
-  if (webhookUrl) url.searchParams.set('fal_webhook', webhookUrl)
   return url.toString()
 }
 
@@ -79,8 +73,8 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
   const mode = backendMode(env)
   const localBase = localBackendBase(env)
   const appIds = new Set(catalog.endpoints.map((endpoint) => appIdOf(endpoint.id)))
-  const compiled = new Map(catalog.endpoints.map((endpoint) => [endpoint.id, { endpoint, ...compileSchema(endpoint.input) }]))
   const localPath = new URL(localBase).pathname.replace(/^\//, '')
+  const client = serverFalClient(env)
   const forward = createRouteHandler({
     allowedUrlPatterns:
       mode === 'fal'
@@ -115,7 +109,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     const scope = RATE_SCOPE[target.kind]
     if (scope) {
       const session = sessionFromCookieHeader(request.headers.get('cookie'))
-      const limited = rateLimited(scope, [`address:${clientAddress(request.headers, env)}`, ...(session ? [`session:${session}`] : [])], env)
+      const limited = await rateLimited(scope, [`address:${clientAddress(request.headers, env)}`, ...(session ? [`session:${session}`] : [])], env)
       if (limited) return limited
     }
 
@@ -131,32 +125,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (problem) return refuse(415, problem)
     }
 
-    let submit: { take: Take } | undefined
-    if (target.kind === 'submit') {
-      const entry = compiled.get(target.endpointId)
-      if (!entry) return refuse(403, 'Endpoint is not in the studio’s catalog')
-      let input: unknown
-      try {
-        input = JSON.parse(body ?? '')
-      } catch {
-        return validationErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
-      }
-      const parsed = entry.validator.safeParse(input)
-      if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
-      const badMedia = mediaUrlProblems(entry.fields, input as Payload)
-      if (badMedia.length) return validationErrorResponse(badMedia.map(({ field, message }) => ({ loc: ['body', field], msg: message, type: 'value_error.url.scheme' })))
-      try {
-        const { facts: media } = await inputMediaFacts(input as Payload, mode, env)
-        const estimate = estimateTake(pricedEndpoint(entry.endpoint, entry), input as Payload, media)
-        // The input as sent (not as parsed), so a remix reproduces it exactly.
-        const recorded = await recordSubmit(entry.endpoint, input as Payload, estimate.amount, undefined, env)
-        if ('refusal' in recorded) return budgetRefusalResponse(recorded.refusal, estimate.assumptions)
-        submit = recorded
-      } catch (error) {
-        console.error('[takes] could not record a take:', error instanceof Error ? error.message : error)
-        return refuse(503, 'The studio could not record this take, so it was not submitted. Try again in a moment.')
-      }
-    }
+    if (target.kind === 'submit') return submitThroughService(target.endpointId, body, request.headers)
 
     const headers = new Headers()
     request.headers.forEach((value, key) => {
@@ -166,34 +135,47 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (name.startsWith('x-fal-') && name !== TARGET_HEADER && name !== ORIGIN_HEADER) headers.set(name, value)
       if (name === 'user-agent' || name === 'content-type' || name === 'accept') headers.set(name, value)
     })
-    headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase, env))
+    headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase))
     // File URLs must lead to the backend that holds the files: this server's own, or a shared one.
     if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_LOCAL_FAL_URL && !env.TAKES_PUBLIC_URL ? new URL(localBase).origin : publicOriginOf(request.headers, env))
     const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
     const handler = forward[request.method.toUpperCase() as 'GET' | 'POST' | 'PUT']
-    // A forward that throws leaves the take recorded: fal may have accepted it, and the follower
-    // ends it as lost once its submit lease lapses rather than forgetting a paid take.
-    const response = await handler(forwarded as NextRequest)
-    return submit ? answerSubmit(submit.take, response) : response
+    return handler(forwarded as NextRequest)
   }
 
-  /** Links fal's answer to the recorded take, and tells the browser the take's id. */
-  async function answerSubmit(take: Take, response: Response): Promise<Response> {
-    // fal refused it (4xx): nothing runs, nothing is billed. A 5xx may hide an accepted submit: the take
-    // stays recorded, and the follower ends it as lost once its submit lease lapses.
-    if (response.status >= 400 && response.status < 500) {
-      await abandonSubmit(take).catch(() => {})
-      return response
+  /** A submit goes to the take service (which submits with the server's own client), never forwarded as is. */
+  async function submitThroughService(endpointId: string, body: string | undefined, headers: Headers): Promise<Response> {
+    let input: unknown
+    try {
+      input = parseExactJson(body ?? '')
+    } catch {
+      return validationErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
     }
-    if (!response.ok) return response
-    const queued = (await response.json()) as { request_id?: unknown; queue_position?: unknown }
-    if (typeof queued.request_id !== 'string') {
-      console.error(`[takes] fal's submit answer for take ${take.id} had no request id`)
-      return jsonResponse({ ...queued, take_id: take.id }, { status: response.status })
+    // fal's own headers (priority, runner hint, timeouts), as the server proxy would forward them.
+    const queueHeaders: Record<string, string> = {}
+    headers.forEach((value, name) => {
+      if (name.startsWith('x-fal-') && name !== TARGET_HEADER && name !== ORIGIN_HEADER) queueHeaders[name] = value
+    })
+    const result = await submitTake({ endpointId, input, headers: queueHeaders }, { client, env })
+    switch (result.outcome) {
+      case 'queued':
+        return jsonResponse({ ...result.queued, take_id: result.take.id }, { headers: { 'x-fal-request-id': result.queued.request_id } })
+      case 'invalid':
+        return validationErrorResponse(result.details)
+      case 'over-budget':
+        return budgetRefusalResponse(result.refusal, result.assumptions)
+      case 'unrecorded':
+        return refuse(503, 'The studio could not record this take, so it was not submitted. Try again in a moment.')
+      case 'refused':
+        // fal's own answer, as fal gave it: the browser's client reads it as it would from fal.
+        return jsonResponse(result.cause.body ?? { detail: result.error.message }, { status: result.cause.status })
+      case 'unanswered':
+        // Not a status the browser's client retries: fal may have accepted it, and a retry would run it twice.
+        return jsonResponse(
+          { detail: 'fal did not confirm this take. It is kept in History and marked lost if fal never confirms it; check your fal dashboard before running it again.', error_type: 'submit_unanswered', take_id: result.take.id },
+          { status: 500 },
+        )
     }
-    const position = typeof queued.queue_position === 'number' ? queued.queue_position : undefined
-    await confirmSubmit(take, queued.request_id, position)
-    return jsonResponse({ ...queued, take_id: take.id }, { status: response.status, headers: { 'x-fal-request-id': queued.request_id } })
   }
 
   return { GET: handle, POST: handle, PUT: handle, mode }

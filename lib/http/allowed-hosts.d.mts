@@ -14,6 +14,16 @@ export interface HostFacts {
   target?: string | undefined
 }
 
+/** The settings that name the studio's hosts. */
+export interface HostSettings {
+  /** TAKES_PUBLIC_URL */
+  publicUrl: string | undefined
+  /** HOSTNAME: the address the server listens on */
+  hostname: string | undefined
+  /** TAKES_ALLOWED_HOSTS: `name` or `name:port` each */
+  hosts: readonly string[]
+}
+
 export interface HostRefusal {
   status: 421
   /** Plain text for the caller, naming the setting that would admit the host. */
@@ -22,4 +32,5 @@ export interface HostRefusal {
 
 export function parseHost(value: string): { name: string; port: string | null } | null
 export function allowedHostsFrom(env: Readonly<Record<string, string | undefined>>): AllowedHosts
+export function allowedHostsOf(settings: HostSettings): AllowedHosts
 export function hostRefusal(request: HostFacts, allowed: AllowedHosts): HostRefusal | null

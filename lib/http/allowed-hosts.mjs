@@ -24,31 +24,41 @@ export function parseHost(value) {
 }
 
 /**
- * The hosts the studio answers to: the loopback names, the host of `TAKES_PUBLIC_URL`, the address it
- * listens on (`HOSTNAME`, unless every interface) and each entry of `TAKES_ALLOWED_HOSTS` (a comma list
- * of `name` or `name:port`; a name without a port is allowed on any port).
+ * The hosts the studio answers to, from the environment (scripts/serve.mjs reads it before the studio's
+ * settings module can load; the studio itself calls allowedHostsOf with its settings).
  * Throws on an entry that is not a host, so a typo stops the server at start rather than locking it out.
  * @param {Readonly<Record<string, string | undefined>>} env
  * @returns {import('./allowed-hosts.d.mts').AllowedHosts}
  */
 export function allowedHostsFrom(env) {
+  const hosts = (env[SETTING] ?? '').split(',').map((part) => part.trim()).filter(Boolean)
+  return allowedHostsOf({ publicUrl: env.TAKES_PUBLIC_URL?.trim() || undefined, hostname: env.HOSTNAME?.trim() || undefined, hosts })
+}
+
+/**
+ * The hosts the studio answers to: the loopback names, the host of `TAKES_PUBLIC_URL`, the address it
+ * listens on (`HOSTNAME`, unless every interface) and each entry of `TAKES_ALLOWED_HOSTS` (`name` or
+ * `name:port`; a name without a port is allowed on any port).
+ * @param {import('./allowed-hosts.d.mts').HostSettings} settings
+ * @returns {import('./allowed-hosts.d.mts').AllowedHosts}
+ */
+export function allowedHostsOf({ publicUrl, hostname, hosts }) {
   /** @type {Set<string>} */
   const anyPort = new Set(LOOPBACK_HOSTS)
   /** @type {Set<string>} */
   const withPort = new Set()
-  const publicUrl = env.TAKES_PUBLIC_URL?.trim()
   if (publicUrl) {
-    let hostname
+    let name
     try {
-      hostname = new URL(publicUrl).hostname
+      name = new URL(publicUrl).hostname
     } catch {
       throw new Error(`TAKES_PUBLIC_URL is not a URL: ${JSON.stringify(publicUrl)}`)
     }
-    anyPort.add(hostname.toLowerCase().replace(/\.$/, ''))
+    anyPort.add(name.toLowerCase().replace(/\.$/, ''))
   }
-  const listening = listeningHostName(env.HOSTNAME?.trim())
+  const listening = listeningHostName(hostname)
   if (listening) anyPort.add(listening)
-  for (const entry of (env[SETTING] ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of hosts) {
     const host = parseHost(entry)
     if (!host) throw new Error(`${SETTING}: ${JSON.stringify(entry)} is not a host name or address (write name or name:port, IPv6 as [::1])`)
     if (host.port) withPort.add(`${host.name}:${host.port}`)

@@ -1,3 +1,5 @@
+import { settingsOf, type Env } from '@/lib/settings'
+
 /** Set by scripts/serve.mjs from the connection itself, replacing anything a client sent. */
 export const ADDRESS_HEADER = 'x-takes-client-address'
 
@@ -6,8 +8,8 @@ export const ADDRESS_HEADER = 'x-takes-client-address'
  * in front sets it — the right-most `X-Forwarded-For` hop, the one that proxy appended. Hops to its
  * left are whatever the client sent, so they cannot be trusted (nor used as rate-limit keys).
  */
-export function clientAddress(headers: Headers, env: Readonly<Record<string, string | undefined>> = process.env): string {
-  if (env.TAKES_TRUST_PROXY === '1') {
+export function clientAddress(headers: Headers, env: Env = process.env): string {
+  if (settingsOf(env).trustProxy) {
     const forwarded = headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }

@@ -1,4 +1,5 @@
-import { allowedHostsFrom, hostRefusal, type AllowedHosts } from './allowed-hosts.mjs'
+import { settingsOf } from '@/lib/settings'
+import { allowedHostsOf, hostRefusal, type AllowedHosts } from './allowed-hosts.mjs'
 
 let allowed: AllowedHosts | undefined
 
@@ -8,7 +9,10 @@ let allowed: AllowedHosts | undefined
  * for the routes proxy.ts sees.
  */
 export function unknownHostRefusal(headers: Headers): Response | null {
-  allowed ??= allowedHostsFrom(process.env)
+  if (!allowed) {
+    const { publicUrl, hostname, allowedHosts } = settingsOf()
+    allowed = allowedHostsOf({ publicUrl, hostname, hosts: allowedHosts })
+  }
   const refusal = hostRefusal({ host: headers.get('host') ?? undefined, forwardedHost: headers.get('x-forwarded-host') ?? undefined }, allowed)
   if (!refusal) return null
   return new Response(`${refusal.message}\n`, {

@@ -1,52 +1,61 @@
-import { NextResponse } from 'next/server'
+import 'server-only'
+import { createHash } from 'node:crypto'
+import { getDb, type Db } from '@/lib/db/client'
+import { pruneHits, recordHitsWithinLimit } from '@/lib/db/rate-limit-queries'
+import { settingsOf, type Env, type Settings } from '@/lib/settings'
+import { ApiError } from './api-error'
 
-/** What is limited, and how much: `limit` requests per `windowMs`, per key (a session or an address). */
+/** What is limited: at most the setting's number of requests per `windowMs`, per key (a session or an address). */
 const RATE_LIMITS = {
-  submit: { limit: 30, windowMs: 60_000, what: 'submits' },
-  upload: { limit: 60, windowMs: 60_000, what: 'uploads' },
-  login: { limit: 10, windowMs: 60_000, what: 'sign-in attempts' },
-} as const satisfies Record<string, { limit: number; windowMs: number; what: string }>
+  submit: { setting: 'rateSubmit', windowMs: 60_000, what: 'submits' },
+  upload: { setting: 'rateUpload', windowMs: 60_000, what: 'uploads' },
+  login: { setting: 'rateLogin', windowMs: 60_000, what: 'sign-in attempts' },
+} as const satisfies Record<string, { setting: keyof Settings; windowMs: number; what: string }>
 
 export type RateScope = keyof typeof RATE_LIMITS
 
-/** Per scope, `TAKES_RATE_<SCOPE>=<n>` overrides the limit per window (tests set small ones). */
-function limitOf(scope: RateScope, env: Readonly<Record<string, string | undefined>>): number {
-  const override = Number(env[`TAKES_RATE_${scope.toUpperCase()}`])
-  return Number.isInteger(override) && override > 0 ? override : RATE_LIMITS[scope].limit
+const LONGEST_WINDOW_MS = Math.max(...Object.values(RATE_LIMITS).map((limit) => limit.windowMs))
+/** How often a process forgets everyone's expired hits (each request forgets its own keys' at once). */
+const PRUNE_EVERY_MS = 60_000
+
+const PRUNED = Symbol.for('takes.rate-limits-pruned')
+type Holder = { [PRUNED]?: WeakMap<Db, number> }
+
+/** Stored keys name no one: a session cookie or an address is kept only as a hash, per scope. */
+function storedKey(scope: RateScope, key: string): string {
+  return `${scope}:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`
 }
 
-const KEY = Symbol.for('takes.rate-windows')
-type Holder = { [KEY]?: Map<string, number[]> }
+async function pruneNowAndThen(db: Db, now: number): Promise<void> {
+  const pruned = ((globalThis as Holder)[PRUNED] ??= new WeakMap())
+  if (now - (pruned.get(db) ?? 0) < PRUNE_EVERY_MS) return
+  pruned.set(db, now)
+  await pruneHits(new Date(now - LONGEST_WINDOW_MS), db)
+}
 
-/** This process's recent request times per scope and key (one map, shared by every route module). */
-function windows(): Map<string, number[]> {
-  const holder = globalThis as Holder
-  return (holder[KEY] ??= new Map())
+export interface RateLimitOptions {
+  now?: number
+  /** The process's own database by default. */
+  db?: Db
 }
 
 /**
  * Counts a request against every key (e.g. the session and the address) and answers 429 with
  * `Retry-After` when any is over its limit (the refused request is not counted); null when it may go.
+ * The counts live in the database, so every studio process on one PostgreSQL shares them.
  */
-export function rateLimited(scope: RateScope, keys: string | string[], env: Readonly<Record<string, string | undefined>> = process.env, now = Date.now()): NextResponse | null {
-  const { windowMs, what } = RATE_LIMITS[scope]
-  const limit = limitOf(scope, env)
-  const store = windows()
-  let retryAfterMs = 0
-  const entries = [keys].flat().map((key) => {
-    const id = `${scope}:${key}`
-    const recent = (store.get(id) ?? []).filter((time) => time > now - windowMs)
-    if (recent.length >= limit) retryAfterMs = Math.max(retryAfterMs, recent[0]! + windowMs - now)
-    return { id, recent }
-  })
-  if (retryAfterMs > 0) {
-    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
-    return NextResponse.json(
-      { detail: `Too many ${what}: at most ${limit} a minute. Try again in ${seconds} s.`, error_type: 'studio_rate_limited' },
-      { status: 429, headers: { 'retry-after': String(seconds) } },
-    )
-  }
-  for (const { id, recent } of entries) store.set(id, [...recent, now])
-  if (store.size > 10_000) for (const [id, times] of store) if (!times.some((time) => time > now - windowMs)) store.delete(id)
-  return null
+export async function rateLimited(scope: RateScope, keys: string | string[], env: Env = process.env, options: RateLimitOptions = {}): Promise<Response | null> {
+  const { setting, windowMs, what } = RATE_LIMITS[scope]
+  const limit = settingsOf(env)[setting]
+  const now = options.now ?? Date.now()
+  const db = options.db ?? (await getDb())
+  const stored = [keys].flat().map((key) => storedKey(scope, key))
+  const outcome = await recordHitsWithinLimit(stored, limit, new Date(now - windowMs), new Date(now), db)
+  await pruneNowAndThen(db, now)
+  if (outcome.recorded) return null
+  const seconds = Math.max(1, Math.ceil((outcome.oldestFullHit.getTime() + windowMs - now) / 1000))
+  return new ApiError(429, `Too many ${what}: at most ${limit} a minute. Try again in ${seconds} s.`, {
+    errorType: 'studio_rate_limited',
+    headers: { 'retry-after': String(seconds) },
+  }).toResponse()
 }

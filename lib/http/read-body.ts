@@ -1,3 +1,5 @@
+import { parseExactJson } from '@/lib/json/exact-json'
+
 /** The body's bytes, read up to `limit` (a declared or streamed size over it stops the read), or null when over. */
 export async function readCappedBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const declared = Number(request.headers.get('content-length') ?? NaN)
@@ -29,7 +31,8 @@ export async function readJsonBody(request: Request, limit: number): Promise<Jso
   if (!bytes) return { ok: false, status: 413, detail: `The body is over the ${limit}-byte limit` }
   if (bytes.byteLength === 0) return { ok: false, status: 400, detail: 'The body must be a JSON object' }
   try {
-    return { ok: true, value: JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown }
+    // Exact: an integer past 2^53 (a 64-bit seed) keeps its digits (lib/json/exact-integer.ts).
+    return { ok: true, value: parseExactJson(Buffer.from(bytes).toString('utf8')) }
   } catch {
     return { ok: false, status: 400, detail: 'The body is not valid JSON' }
   }

@@ -5,6 +5,7 @@ import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import ipaddr from 'ipaddr.js'
+import { settingsOf, type Env } from '@/lib/settings'
 
 /**
  * The one way the server fetches a URL that came from a request (a media input, an output to copy).
@@ -54,8 +55,8 @@ export interface SafeFetchOptions {
   /** The longest wait for the next bytes. */
   idleTimeoutMs?: number
   signal?: AbortSignal
-  /** Reads `TAKES_FETCH_ALLOW_HOSTS`. */
-  env?: Readonly<Record<string, string | undefined>>
+  /** Reads `TAKES_FETCH_ALLOW_HOSTS`; none are allowed without it. */
+  env?: Env
   /** Hosts (`host` or `host:port`) the studio's own configuration names, allowed like those of TAKES_FETCH_ALLOW_HOSTS. */
   allowHosts?: readonly string[]
   resolve?: Resolver
@@ -210,7 +211,7 @@ async function guardedFetch(rawUrl: string, options: SafeFetchOptions, sink: (ch
   const fail = (failure: SafeFetchFailure, reason: string) => new SafeFetchError(field, failure, `could not read the ${what} at ${field}: ${reason}`)
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
-  const allowed = parseAllowList([...(options.env?.TAKES_FETCH_ALLOW_HOSTS ?? '').split(','), ...(options.allowHosts ?? [])])
+  const allowed = parseAllowList([...(options.env ? settingsOf(options.env).fetchAllowHosts : []), ...(options.allowHosts ?? [])])
   const resolve = options.resolve ?? systemResolver
 
   let url: URL

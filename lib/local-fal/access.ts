@@ -4,16 +4,16 @@ import { isOwnerRequest } from '@/lib/auth/session'
 import { sameText } from '@/lib/auth/session-token'
 import { jsonResponse } from '@/lib/fal/errors'
 import { localSimulatorKey } from '@/lib/fal/local-simulator-key'
-import { JWKS_PATH, LOCAL_FAL_ROUTE } from './http'
-
-type Env = Readonly<Record<string, string | undefined>>
+import { JWKS_PATH, LOCAL_FAL_ROUTE } from '@/lib/fal/local-simulator'
+import { crossSiteRefused } from '@/lib/http/api-error'
+import { settingsOf, type Env } from '@/lib/settings'
 
 /** What a path of the simulator asks of its caller. */
 type Access = 'public' | 'key' | 'key-or-owner'
 
 function accessOf(path: string, env: Env): Access {
   // The webhook keys are public, as fal's are; the test control route exists only when enabled.
-  if (path === JWKS_PATH || (path === '/_control' && env.TAKES_LOCAL_CONTROL === '1')) return 'public'
+  if (path === JWKS_PATH || (path === '/_control' && settingsOf(env).localControl)) return 'public'
   // A browser reads its files (players) and sends its upload's bytes straight to the simulator, as it does to fal's CDN.
   if (path.startsWith('/files/')) return 'key-or-owner'
   // The queue and the upload handshake: only the studio's own calls (its proxy, follower, sweeps).
@@ -33,9 +33,7 @@ async function hasKey(headers: Headers): Promise<boolean> {
  */
 export async function localFalRefusal(request: Request, env: Env = process.env): Promise<Response | null> {
   const method = request.method.toUpperCase()
-  if (isCrossOrigin(method, request.headers, env.TAKES_PUBLIC_URL)) {
-    return jsonResponse({ detail: 'Requests from another site are refused.', error_type: 'cross_site' }, { status: 403 })
-  }
+  if (isCrossOrigin(method, request.headers, settingsOf(env).publicUrl)) return crossSiteRefused().toResponse()
   const pathname = new URL(request.url).pathname
   const path = pathname.startsWith(LOCAL_FAL_ROUTE) ? pathname.slice(LOCAL_FAL_ROUTE.length) : pathname
   const access = accessOf(path, env)

@@ -1,6 +1,5 @@
-import path from 'node:path'
-
-import { MAX_UPLOAD_BYTES } from '@/lib/fal/upload-limits'
+import { simulatorDataDir } from '@/lib/fal/local-simulator'
+import { settingsOf, type Env } from '@/lib/settings'
 
 /** Settings of the local fal-compatible backend, read from the environment once. */
 export interface LocalFalConfig {
@@ -15,17 +14,13 @@ export interface LocalFalConfig {
   maxUploadBytes?: number
 }
 
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value)
-  return Number.isInteger(parsed) && parsed >= 0 ? parsed : fallback
-}
-
-export function readLocalFalConfig(env: NodeJS.ProcessEnv = process.env): LocalFalConfig {
+export function readLocalFalConfig(env: Env = process.env): LocalFalConfig {
+  const settings = settingsOf(env)
   return {
-    dataDir: path.resolve(env.TAKES_DATA_DIR ?? 'data', 'local-fal'),
-    concurrency: Math.max(1, positiveInt(env.TAKES_LOCAL_CONCURRENCY, 2)),
-    minRenderMs: positiveInt(env.TAKES_LOCAL_RENDER_MS, 3000),
-    controlEnabled: env.TAKES_LOCAL_CONTROL === '1',
-    maxUploadBytes: Math.min(MAX_UPLOAD_BYTES, positiveInt(env.TAKES_LOCAL_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES)),
+    dataDir: simulatorDataDir(env),
+    concurrency: settings.localConcurrency,
+    minRenderMs: settings.localRenderMs,
+    controlEnabled: settings.localControl,
+    maxUploadBytes: settings.localMaxUploadBytes,
   }
 }

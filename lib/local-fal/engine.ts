@@ -1,5 +1,6 @@
-import { randomInt, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdir, readFile, rm } from 'node:fs/promises'
+import { setTimeout as delay } from 'node:timers/promises'
 import path from 'node:path'
 import type { Catalog, Endpoint } from '@/lib/endpoints'
 import { appIdOf } from '@/lib/fal/targets'
@@ -10,8 +11,12 @@ import type { LocalFalConfig } from './config'
 import type { Counters, Faults } from './faults'
 import { NO_FAULTS, emptyCounters } from './faults'
 import { FileStore, fileUrl } from './files'
+import { simulatorFilesDir } from '@/lib/fal/local-simulator'
 import { MediaFetchError, resolveMedia } from './media-inputs'
 import { renderVideo } from './render'
+import { exactIntegerOf, isExactInteger, type ExactInteger } from '@/lib/json/exact-integer'
+import type { IntegerPathTest } from '@/lib/json/exact-json'
+import { integerPathsOf } from '@/lib/schema/integer-paths'
 import { RequestStore } from './request-store'
 import type { LocalRequest, LogEntry, RequestFailure } from './types'
 import { deliverWebhook, webhookBodyOf } from './webhook-delivery'
@@ -28,9 +33,13 @@ function now(): string {
   return new Date().toISOString()
 }
 
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits `ms`; rejects at once when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal })
 }
+
+/** How fal ends a cancelled request: COMPLETED, its result this error. */
+const CANCELLED: RequestFailure = { kind: 'request', status: 499, detail: 'The request was cancelled.', errorType: 'client_cancelled', retryable: false }
 
 /**
  * A fal-compatible queue that runs requests on this machine: a concurrency limit, a queue with
@@ -46,7 +55,8 @@ export class LocalFalEngine {
   private readonly store: RequestStore
   private readonly requests = new Map<string, LocalRequest>()
   private readonly listeners = new Map<string, Set<Listener>>()
-  private readonly running = new Set<string>()
+  /** The requests running now, each with the controller that aborts it when it is cancelled. */
+  private readonly running = new Map<string, AbortController>()
   private sequence = 0
   private readonly compiled = new Map<string, ReturnType<typeof compileSchema>>()
   private signer?: Promise<WebhookSigner>
@@ -55,7 +65,7 @@ export class LocalFalEngine {
     readonly config: LocalFalConfig,
     readonly catalog: Catalog,
   ) {
-    this.files = new FileStore(path.join(config.dataDir, 'files'), config.maxUploadBytes)
+    this.files = new FileStore(simulatorFilesDir(config.dataDir), config.maxUploadBytes)
     this.store = new RequestStore(path.join(config.dataDir, 'requests'))
   }
 
@@ -90,6 +100,12 @@ export class LocalFalEngine {
       throw error
     })
     return this.signer
+  }
+
+  /** Where an endpoint's output holds integers: written as raw JSON numbers in results and webhooks. */
+  outputIntegerPaths(endpointId: string): IntegerPathTest {
+    const endpoint = this.catalog.find(endpointId)
+    return endpoint ? integerPathsOf(endpoint.output) : () => false
   }
 
   get(id: string): LocalRequest | undefined {
@@ -157,13 +173,20 @@ export class LocalFalEngine {
     }
   }
 
-  cancel(request: LocalRequest): 'cancelled' | 'running' | 'completed' {
+  /**
+   * fal's cancel. A queued request ends cancelled at once; a running one is aborted (its ffmpeg
+   * killed) and ends cancelled as its run stops, unless it has already completed.
+   */
+  cancel(request: LocalRequest): 'requested' | 'completed' {
     if (request.status === 'COMPLETED') return 'completed'
-    if (request.status === 'IN_PROGRESS') return 'running'
-    this.finish(request, {
-      failure: { kind: 'request', status: 499, detail: 'The request was cancelled.', errorType: 'client_cancelled', retryable: false },
-    })
-    return 'cancelled'
+    if (request.status === 'IN_QUEUE') this.endCancelled(request)
+    else if (!this.faultsFor(request.testTag).runsIgnoreCancel) this.running.get(request.id)?.abort()
+    return 'requested'
+  }
+
+  private endCancelled(request: LocalRequest, inferenceTime?: number) {
+    this.counters.cancelled += 1
+    this.finish(request, { failure: CANCELLED, inferenceTime })
   }
 
   subscribe(id: string, listener: Listener): () => void {
@@ -192,8 +215,9 @@ export class LocalFalEngine {
       .sort((a, b) => a.sequence - b.sequence)
     for (const request of queued) {
       if (this.running.size >= this.config.concurrency) break
-      this.running.add(request.id)
-      void this.run(request).finally(() => {
+      const controller = new AbortController()
+      this.running.set(request.id, controller)
+      void this.run(request, controller.signal).finally(() => {
         this.running.delete(request.id)
         this.schedule()
       })
@@ -202,7 +226,7 @@ export class LocalFalEngine {
     for (const request of queued) if (request.status === 'IN_QUEUE') this.emit(request)
   }
 
-  private async run(request: LocalRequest) {
+  private async run(request: LocalRequest, signal: AbortSignal) {
     const endpoint = this.catalog.find(request.endpointId)
     request.status = 'IN_PROGRESS'
     request.startedAt = now()
@@ -217,23 +241,24 @@ export class LocalFalEngine {
       const faults = this.faultsFor(request.testTag)
       if (faults.failNextRuns > 0) {
         faults.failNextRuns -= 1
-        await sleep(Math.min(500, this.config.minRenderMs))
+        await sleep(Math.min(500, this.config.minRenderMs), signal)
         throw Object.assign(new Error('Runner crashed while generating (injected fault).'), { injected: true })
       }
-      if (faults.slowRunsMs > 0) await sleep(faults.slowRunsMs)
+      if (faults.slowRunsMs > 0) await sleep(faults.slowRunsMs, signal)
       this.progress(request, 'Fetching input media')
-      const media = await resolveMedia(request.input, this.files, workDir)
+      const media = await resolveMedia(request.input, this.files, workDir, { signal })
       const { defaults } = this.compiledFor(endpoint)
       const effective = effectiveInput(defaults, request.input)
       const shape = resolveOutputShape(endpoint.outputRule, effective, media.facts)
       assertRenderWithinBounds(shape, shapeBoundsOf(this.compiledFor(endpoint).fields), effective)
-      const seed = typeof request.input.seed === 'number' ? request.input.seed : randomInt(0, 2 ** 31)
+      const seed = isExactInteger(request.input.seed) ? request.input.seed : randomSeed64()
       const prompt = typeof request.input.prompt === 'string' ? request.input.prompt : ''
       this.progress(request, `Generating ${shape.width}×${shape.height}, ${shape.numFrames} frames at ${shape.fps} fps, seed ${seed}`)
       const outFile = path.join(workDir, `${request.id}.mp4`)
-      const paced = this.paceLogs(request, started)
-      await renderVideo({ outFile, shape, seed, prompt, sources: media.sources })
+      const paced = this.paceLogs(request, started, signal)
+      await renderVideo({ outFile, shape, seed, prompt, sources: media.sources, signal })
       await paced
+      signal.throwIfAborted()
       const stored = await this.files.adopt(outFile, 'video/mp4', `${request.id}.mp4`)
       const url =
         faults.outputVideoUrl ||
@@ -256,20 +281,27 @@ export class LocalFalEngine {
       const outputs = endpoint.output.properties ?? {}
       if ('seed' in outputs) output.seed = seed
       if ('prompt' in outputs) output.prompt = prompt
+      signal.throwIfAborted()
       this.log(request, 'Done')
       this.finish(request, { output, inferenceTime: (Date.now() - started) / 1000 })
     } catch (error) {
-      this.finish(request, { failure: failureOf(error), inferenceTime: (Date.now() - started) / 1000 })
+      const inferenceTime = (Date.now() - started) / 1000
+      if (signal.aborted) this.endCancelled(request, inferenceTime)
+      else this.finish(request, { failure: failureOf(error), inferenceTime })
     } finally {
       await rm(workDir, { recursive: true, force: true })
     }
   }
 
-  /** Emits denoising-step logs across the minimum render time, so progress is visible. */
-  private async paceLogs(request: LocalRequest, started: number) {
+  /** Emits denoising-step logs across the minimum render time, so progress is visible; stops when the run ends or is cancelled. */
+  private async paceLogs(request: LocalRequest, started: number, signal: AbortSignal) {
     for (let step = 1; step <= PROGRESS_STEPS; step++) {
       const due = started + (this.config.minRenderMs * step) / PROGRESS_STEPS
-      await sleep(Math.max(0, due - Date.now()))
+      const waited = await sleep(Math.max(0, due - Date.now()), signal).then(
+        () => true,
+        () => false,
+      )
+      if (!waited || request.status !== 'IN_PROGRESS') return
       this.progress(request, `Denoising step ${step}/${PROGRESS_STEPS}`)
     }
   }
@@ -294,8 +326,10 @@ export class LocalFalEngine {
   /** POSTs the signed webhook fal would send, in the background, with retries; it never throws. */
   private async sendWebhook(request: LocalRequest, url: string) {
     const body = webhookBodyOf(request)
+    const outputPaths = this.outputIntegerPaths(request.endpointId)
+    const integerPaths: IntegerPathTest = (path) => body.status === 'OK' && path[0] === 'payload' && outputPaths(path.slice(1))
     try {
-      const report = await deliverWebhook({ url, requestId: request.id, body, signer: await this.webhookSigner() })
+      const report = await deliverWebhook({ url, requestId: request.id, body, integerPaths, signer: await this.webhookSigner() })
       if (!report.delivered) {
         console.warn(`local-fal: webhook for ${request.id} not delivered after ${report.attempts} attempts (${report.status ?? report.error})`)
       }
@@ -303,6 +337,14 @@ export class LocalFalEngine {
       console.warn(`local-fal: webhook for ${request.id} not sent: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
+}
+
+/**
+ * A seed for a request that set none: unsigned 64-bit, as fal picks them, so that digits past 2^53
+ * travel the whole way (output, webhook, the take, a remix) in every local run.
+ */
+function randomSeed64(): ExactInteger {
+  return exactIntegerOf(randomBytes(8).readBigUInt64BE())
 }
 
 function failureOf(error: unknown): RequestFailure {

@@ -13,6 +13,8 @@ export interface Faults {
   slowRunsMs: number
   /** Runs report this as their output video's URL instead of the file they rendered (a hostile output, for copy tests). '': off. */
   outputVideoUrl: string
+  /** Running requests keep running when cancelled, as a fal model may (the cancel is still answered 202). */
+  runsIgnoreCancel: boolean
 }
 
 export const NO_FAULTS: Faults = {
@@ -23,6 +25,7 @@ export const NO_FAULTS: Faults = {
   delayMs: 0,
   slowRunsMs: 0,
   outputVideoUrl: '',
+  runsIgnoreCancel: false,
 }
 
 /** What the backend has been asked, for tests that must prove nothing reached it. */
@@ -36,6 +39,8 @@ export interface Counters {
   /** Result fetches per request id, so a test can prove each result was served exactly once. */
   resultsByRequest: Record<string, number>
   cancelCalls: number
+  /** Requests that ended cancelled (queued, or aborted while running). */
+  cancelled: number
   uploads: number
   /** Calls per value of the `x-fal-takes-test-tag` header, so concurrent tests count only their own calls. */
   tagged: Record<string, number>
@@ -44,5 +49,5 @@ export interface Counters {
 }
 
 export function emptyCounters(): Counters {
-  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, resultsByRequest: {}, cancelCalls: 0, uploads: 0, tagged: {}, submitsByTag: {} }
+  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, resultsByRequest: {}, cancelCalls: 0, cancelled: 0, uploads: 0, tagged: {}, submitsByTag: {} }
 }

@@ -9,13 +9,11 @@ import { byteRangeResponse } from '@/lib/http/byte-range'
 import { fileResponseHeaders } from '@/lib/http/file-headers'
 import { OUTPUT_CACHE_CONTROL } from '@/lib/storage/store'
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from '@/lib/fal/upload-limits'
+import { FILES_ROUTE, storedFilePath } from '@/lib/fal/local-simulator'
 import { UploadRefusal, isUploadRefusal, notMedia, streamToFile, tooLarge } from './upload-stream'
 import { SNIFF_BYTES, sniffMedia, type SniffedMedia } from './upload-sniff'
 
 export { UploadRefusal, isUploadRefusal } from './upload-stream'
-
-/** Where the local backend keeps uploaded inputs and rendered outputs. */
-export const FILES_ROUTE = '/api/local-fal/files'
 
 interface FileMeta {
   /** Known once the bytes are in: sniffed from an upload's bytes, or given by the render that made it. */
@@ -81,7 +79,7 @@ export class FileStore {
   private paths(id: string) {
     if (!FILE_ID.test(id)) throw new UploadRefusal(404, 'upload_not_found', 'There is no such upload.')
     const base = path.join(this.dir, id)
-    return { data: `${base}.bin`, meta: `${base}.json`, parts: `${base}.parts` }
+    return { data: storedFilePath(this.dir, id), meta: `${base}.json`, parts: `${base}.parts` }
   }
 
   async init() {
@@ -292,14 +290,4 @@ export class FileStore {
 /** The public URL of a stored file. */
 export function fileUrl(origin: string, id: string, fileName: string): string {
   return `${origin}${FILES_ROUTE}/${id}/${encodeURIComponent(fileName)}`
-}
-
-/** The id of a stored file, if `url` points at this backend's file route (on any host). */
-export function fileIdOf(url: string): string | undefined {
-  try {
-    const match = new RegExp(`^${FILES_ROUTE}/([a-f0-9-]{36})(/|$)`).exec(new URL(url).pathname)
-    return match?.[1]
-  } catch {
-    return undefined
-  }
 }

@@ -5,15 +5,12 @@ import type { Faults } from './faults'
 import { NO_FAULTS, emptyCounters } from './faults'
 import { isMediaType } from '@/lib/http/media-type'
 import { readJsonBody } from '@/lib/http/read-body'
+import { stringifyExactJson } from '@/lib/json/exact-json'
 import { SMALL_JSON_MAX_BYTES, SUBMIT_BODY_MAX_BYTES } from '@/lib/fal/body-limits'
-import { FILES_ROUTE, fileUrl, isUploadRefusal, type UploadBody, type UploadRefusal } from './files'
+import { FILES_ROUTE, JWKS_PATH, LOCAL_FAL_ROUTE, ORIGIN_HEADER } from '@/lib/fal/local-simulator'
+import { fileUrl, isUploadRefusal, type UploadBody, type UploadRefusal } from './files'
 import { notMedia } from './upload-stream'
 import type { LocalRequest } from './types'
-
-/** Where the local backend is mounted in the studio. */
-export const LOCAL_FAL_ROUTE = '/api/local-fal'
-/** Set by the studio's proxy: the origin the browser reached the studio on, for file URLs. */
-export const ORIGIN_HEADER = 'x-fal-takes-origin'
 
 /** Lets a test count the calls it caused (the proxy forwards `x-fal-*` headers). */
 export const TEST_TAG_HEADER = 'x-fal-takes-test-tag'
@@ -26,8 +23,6 @@ export interface ControlBody {
 }
 
 const UPLOAD_ROUTE = `${FILES_ROUTE}/upload`
-/** The public keys webhooks are signed with, as fal publishes its own (`/api/local-fal/.well-known/jwks.json`). */
-export const JWKS_PATH = '/.well-known/jwks.json'
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms))
@@ -127,6 +122,7 @@ async function handleQueue(
     return jsonResponse(status, { headers: { 'x-fal-request-id': created.id } })
   }
 
+  if (target.kind === 'cancel') return cancelRequest(engine, target.requestId, method)
   const found = engine.get(target.requestId)
   if (!found) return notFound('Request not found')
 
@@ -140,30 +136,36 @@ async function handleQueue(
     case 'stream':
       if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
       engine.counters.streamCalls += 1
-      return statusStream(engine, found, url.searchParams.get('logs') === '1', request.signal, faults.dropStreamAfterEvents)
+      // The server follows takes without the test's tag: a request's faults are those of the test that submitted it.
+      return statusStream(engine, found, url.searchParams.get('logs') === '1', request.signal, (tag ? faults : engine.faultsFor(found.testTag)).dropStreamAfterEvents)
     case 'result':
       if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
       engine.counters.resultCalls += 1
       engine.counters.resultsByRequest[found.id] = (engine.counters.resultsByRequest[found.id] ?? 0) + 1
-      return resultOf(found)
-    case 'cancel': {
-      if (method !== 'PUT') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
-      engine.counters.cancelCalls += 1
-      const outcome = engine.cancel(found)
-      if (outcome === 'cancelled') return jsonResponse({ status: 'CANCELLATION_REQUESTED' }, { status: 202 })
-      return jsonResponse(
-        { status: outcome === 'running' ? 'ALREADY_STARTED' : 'ALREADY_COMPLETED' },
-        { status: 400 },
-      )
-    }
+      return resultOf(engine, found)
   }
 }
 
-function resultOf(request: LocalRequest): Response {
+/** fal's answers: 202 CANCELLATION_REQUESTED (queued or running), 400 ALREADY_COMPLETED, 404 NOT_FOUND. */
+function cancelRequest(engine: LocalFalEngine, requestId: string, method: string): Response {
+  if (method !== 'PUT') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
+  engine.counters.cancelCalls += 1
+  const found = engine.get(requestId)
+  if (!found) return jsonResponse({ status: 'NOT_FOUND' }, { status: 404 })
+  const headers = { 'x-fal-request-id': found.id }
+  if (engine.cancel(found) === 'completed') return jsonResponse({ status: 'ALREADY_COMPLETED' }, { status: 400, headers })
+  return jsonResponse({ status: 'CANCELLATION_REQUESTED' }, { status: 202, headers })
+}
+
+function resultOf(engine: LocalFalEngine, request: LocalRequest): Response {
   const headers = { 'x-fal-request-id': request.id }
   if (request.status !== 'COMPLETED') return jsonResponse({ detail: 'Request is still in progress' }, { status: 400, headers })
   const failure = request.failure
-  if (!failure) return jsonResponse(request.output ?? {}, { headers })
+  if (!failure) {
+    // The seed (any integer of the output) is a raw JSON number, as fal answers it, whatever its size.
+    const body = stringifyExactJson(request.output ?? {}, engine.outputIntegerPaths(request.endpointId))
+    return new Response(body, { headers: { ...headers, 'content-type': 'application/json' } })
+  }
   if (failure.kind === 'validation') return jsonResponse({ detail: failure.detail }, { status: 422, headers })
   return requestErrorResponse(failure, headers)
 }

@@ -1,19 +1,11 @@
 import { catalog } from '@/lib/endpoints'
-import { backendMode } from '@/lib/fal/backend'
+import { runsLocalSimulator } from '@/lib/fal/backend'
 import { readLocalFalConfig } from './config'
 import { LocalFalEngine } from './engine'
 import { claimSimulator } from './simulator-claim'
 
 const KEY = Symbol.for('takes.local-fal')
 type Holder = { [KEY]?: Promise<LocalFalEngine> }
-
-/**
- * Whether this process runs the local simulator: in local mode, unless TAKES_LOCAL_FAL_URL points
- * at another studio's (several studios on one database share one simulator).
- */
-export function runsLocalSimulator(env: NodeJS.ProcessEnv = process.env): boolean {
-  return backendMode(env) === 'local' && !env.TAKES_LOCAL_FAL_URL
-}
 
 /**
  * The one local backend of this server process (route modules may be bundled apart), started

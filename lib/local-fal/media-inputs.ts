@@ -5,8 +5,8 @@ import { mediaRoleOf } from '@/lib/generation/output-shape'
 import { safeDownload, SafeFetchError } from '@/lib/http/safe-fetch'
 import type { Payload } from '@/lib/schema'
 import type { FileStore } from './files'
-import { fileIdOf } from './files'
-import { probeMedia } from './media-tools'
+import { fileIdOf } from '@/lib/fal/local-simulator'
+import { probeMedia } from '@/lib/media/media-tools'
 
 const FETCH_TIMEOUT_MS = 60_000
 const FETCH_IDLE_TIMEOUT_MS = 15_000
@@ -30,12 +30,18 @@ export interface ResolvedMedia {
 
 type Role = keyof InputMediaFacts
 
+interface ResolveOptions {
+  env: NodeJS.ProcessEnv
+  /** Stops a download when the request is cancelled. */
+  signal?: AbortSignal
+}
+
 /**
  * A local file holding the media at `url`: this backend's own files are read from its store on disk
  * (whatever host the URL names), data URIs are decoded, anything else is downloaded through the
  * SSRF-safe fetcher.
  */
-async function localCopy(url: string, field: string, role: Role, files: FileStore, workDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+async function localCopy(url: string, field: string, role: Role, files: FileStore, workDir: string, { env, signal }: ResolveOptions): Promise<string> {
   const cannot = (reason: string) => new MediaFetchError(field, `could not read the ${role} at ${field}: ${reason}`)
   const own = fileIdOf(url)
   if (own) {
@@ -53,7 +59,7 @@ async function localCopy(url: string, field: string, role: Role, files: FileStor
     return target
   }
   try {
-    await safeDownload(url, target, { field, what: role, maxBytes: MAX_MEDIA_BYTES, timeoutMs: FETCH_TIMEOUT_MS, idleTimeoutMs: FETCH_IDLE_TIMEOUT_MS, env })
+    await safeDownload(url, target, { field, what: role, maxBytes: MAX_MEDIA_BYTES, timeoutMs: FETCH_TIMEOUT_MS, idleTimeoutMs: FETCH_IDLE_TIMEOUT_MS, env, signal })
   } catch (error) {
     if (error instanceof SafeFetchError) throw new MediaFetchError(field, error.message)
     throw error
@@ -62,13 +68,13 @@ async function localCopy(url: string, field: string, role: Role, files: FileStor
 }
 
 /** Fetches and probes every media input of a request. */
-export async function resolveMedia(input: Payload, files: FileStore, workDir: string, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedMedia> {
+export async function resolveMedia(input: Payload, files: FileStore, workDir: string, { env = process.env, signal }: Partial<ResolveOptions> = {}): Promise<ResolvedMedia> {
   await mkdir(workDir, { recursive: true })
   const resolved: ResolvedMedia = { sources: {}, facts: {} }
   for (const [field, value] of Object.entries(input)) {
     const role = mediaRoleOf(field)
     if (!role || typeof value !== 'string' || value === '') continue
-    const file = await localCopy(value, field, role, files, workDir, env)
+    const file = await localCopy(value, field, role, files, workDir, { env, signal })
     const facts = await probeMedia(file).catch(() => {
       throw new MediaFetchError(field, `${field} is not a readable ${role} file`)
     })

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { fontPath, probeMedia, runFfmpeg, type MediaFacts, type OutputShape } from './media-tools'
+import { fontPath, probeMedia, runFfmpeg, type MediaFacts, type OutputShape } from '@/lib/media/media-tools'
+import type { ExactInteger } from '@/lib/json/exact-integer'
 
 export interface RenderJob {
   outFile: string
   shape: OutputShape
-  /** Any integer, may exceed 2^31; colours and the tone are derived from it. */
-  seed: number
+  /** Any integer as an exact integer (digits beyond 2^53); colours and the tone are derived from its exact value. */
+  seed: ExactInteger
   prompt: string
   /** Local file paths of the input media; any may be absent. */
   sources: { video?: string; image?: string; audio?: string }
@@ -33,12 +34,13 @@ const X264_THREADS = '4'
 
 const MASK64 = (BigInt(1) << BigInt(64)) - BigInt(1)
 
-function seedBigInt(seed: number): bigint {
+function seedBigInt(seed: ExactInteger): bigint {
+  if (typeof seed === 'string') return /^-?\d+$/.test(seed) ? BigInt(seed) : BigInt(0)
   return Number.isFinite(seed) ? BigInt(Math.trunc(seed)) : BigInt(0)
 }
 
 /** Deterministic stream of floats in [0, 1) derived from the seed. */
-export function seedRandom(seed: number): () => number {
+export function seedRandom(seed: ExactInteger): () => number {
   let state = BigInt.asUintN(64, seedBigInt(seed))
   return () => {
     state = (state + BigInt('0x9e3779b97f4a7c15')) & MASK64
@@ -73,7 +75,7 @@ function hsvToHex(hue: number, saturation: number, value: number): string {
   )
 }
 
-export function seedLook(seed: number): SeedLook {
+export function seedLook(seed: ExactInteger): SeedLook {
   const random = seedRandom(seed)
   const angle = random() * 2 * Math.PI
   const strength = 22 + random() * 10

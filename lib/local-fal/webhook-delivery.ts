@@ -1,5 +1,6 @@
 import { WEBHOOK_HEADERS } from '@/lib/fal/webhook-signature'
 import type { JsonValue } from '@/lib/schema'
+import { stringifyExactJson, type IntegerPathTest } from '@/lib/json/exact-json'
 import type { LocalRequest, RequestFailure } from './types'
 import type { WebhookSigner } from './webhook-signer'
 
@@ -31,6 +32,8 @@ export interface DeliverWebhookOptions {
   url: string
   requestId: string
   body: FalWebhookBody
+  /** Where the body holds integers (the output's seed): written as raw JSON numbers, as fal writes them. */
+  integerPaths?: IntegerPathTest
   signer: WebhookSigner
   userId?: string
   fetchImpl?: (url: string, init: RequestInit) => Promise<Response>
@@ -58,13 +61,14 @@ export async function deliverWebhook({
   url,
   requestId,
   body,
+  integerPaths,
   signer,
   userId = LOCAL_WEBHOOK_USER_ID,
   fetchImpl = (target, init) => fetch(target, init),
   retryDelaysMs = DEFAULT_RETRY_DELAYS_MS,
   timeoutMs = 15_000,
 }: DeliverWebhookOptions): Promise<DeliveryReport> {
-  const raw = Buffer.from(JSON.stringify(body), 'utf8')
+  const raw = Buffer.from(stringifyExactJson(body, integerPaths), 'utf8')
   const report: DeliveryReport = { delivered: false, attempts: 0 }
   for (let attempt = 0; attempt <= retryDelaysMs.length; attempt++) {
     if (attempt > 0) await sleep(retryDelaysMs[attempt - 1] ?? 0)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { MediaFacts } from '@/lib/generation/output-shape'
 import { safeFetchBytes, SafeFetchError, type SafeFetchOptions, type SafeFetchResult } from '@/lib/http/safe-fetch'
-import { probeMedia } from '@/lib/local-fal/media-tools'
+import { probeMedia } from '@/lib/media/media-tools'
 
 /**
  * Size, duration and frame rate of the media at a URL, reading only what they need: the file's head

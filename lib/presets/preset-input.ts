@@ -1,14 +1,13 @@
 import 'server-only'
 import { z } from 'zod'
 import { catalog as defaultCatalog, type Catalog } from '@/lib/endpoints'
-import { readJsonBody } from '@/lib/http/read-body'
 import { compiledEndpoint } from '@/lib/endpoints/compiled'
 import type { CompiledSchema, Payload } from '@/lib/schema'
-import { PRESET_BODY_MAX_BYTES, PRESET_NAME_MAX, type PresetProblem } from './preset-view'
+import { PRESET_NAME_MAX, type PresetProblem } from './preset-view'
 
 // The preset API's input checks, in one place: the routes only read the body and answer.
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 413; problem: PresetProblem }
+export type Checked<T> = { ok: true; value: T } | { ok: false; status: 400 | 404; problem: PresetProblem }
 
 export interface PresetInput {
   endpointId: string
@@ -16,7 +15,7 @@ export interface PresetInput {
   values: Payload
 }
 
-const refuse = (status: 400 | 404 | 413, detail: string, field?: PresetProblem['field']): Checked<never> => ({
+const refuse = (status: 400 | 404, detail: string, field?: PresetProblem['field']): Checked<never> => ({
   ok: false,
   status,
   problem: field ? { detail, field } : { detail },
@@ -92,10 +91,4 @@ export function checkEndpointParam(endpointId: string | null, catalog: Catalog =
   if (!endpointId) return refuse(400, 'endpoint is required (?endpoint=<endpoint id>)', 'endpointId')
   if (!catalog.find(endpointId)) return refuse(404, `No such endpoint: ${endpointId}`, 'endpointId')
   return { ok: true, value: endpointId }
-}
-
-/** The request's JSON body, read up to PRESET_BODY_MAX_BYTES. */
-export async function readPresetBody(request: Request, limit = PRESET_BODY_MAX_BYTES): Promise<Checked<unknown>> {
-  const body = await readJsonBody(request, limit)
-  return body.ok ? body : refuse(body.status, body.detail)
 }

@@ -1,6 +1,7 @@
 import type { Endpoint } from '@/lib/endpoints'
 import type { InputMediaFacts, OutputRule, OutputShape, ShapeBounds } from '@/lib/generation/output-shape'
 import { effectiveInput, resolveOutputShapeWithAssumptions } from '@/lib/generation/output-shape'
+import { videoOf } from '@/lib/generation/output-video'
 import type { FormDescription, FormValues, JsonValue, Payload } from '@/lib/schema'
 import type { NumberField } from '@/lib/schema/fields'
 import type { PricingRule } from './rules'
@@ -88,10 +89,6 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** The resolution name whose size is `width` × `height`, when the endpoint sizes by resolution. */
 function resolutionNamed(rule: OutputRule, width: unknown, height: unknown): string | undefined {
   if (rule.kind !== 'fixed_resolution') return undefined
@@ -140,16 +137,16 @@ export function estimateTake(endpoint: PricedEndpoint, payload: Payload, media: 
  * size. Null when the output lacks the numbers the rule needs.
  */
 export function billedTake(endpoint: Pick<Endpoint, 'pricing' | 'outputRule'>, output: unknown, input?: Payload): Bill | null {
-  const video = isRecord(output) ? output.video : undefined
-  if (!isRecord(video)) return null
+  const video = videoOf(output)
+  if (!video) return null
   const rule = endpoint.pricing
   if (rule.kind === 'per_megapixel') {
-    const [width, height, frames] = [num(video.width), num(video.height), num(video.num_frames)]
+    const { width, height, numFrames: frames } = video
     if (width === undefined || height === undefined || frames === undefined) return null
     const { amount, breakdown } = perMegapixelBill(width, height, frames, rule.usdPerMegapixel)
     return { amount, breakdown }
   }
-  const seconds = num(video.duration)
+  const seconds = video.duration
   const resolution = rateResolution(rule, endpoint.outputRule, input, video.width, video.height)
   if (seconds === undefined || resolution === undefined) return null
   return perSecondBill(seconds, rule.usdPerSecond[resolution]!, resolution)

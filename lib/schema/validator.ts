@@ -3,6 +3,7 @@ import type { JsonSchema, JsonValue } from './json-schema'
 import { orderedPropertyNames } from './json-schema'
 import { boundsOf, isMediaProperty, rangeText, sizeUnionOf } from './fields'
 import { TEXT_MAX_CHARS, tooLongMessage, URL_MAX_CHARS } from './string-limits'
+import { compareWithBound, isUnsafeIntegerDigits } from '@/lib/json/exact-integer'
 
 export type Payload = Record<string, JsonValue>
 
@@ -18,13 +19,36 @@ function numberSchema(schema: JsonSchema, label: string) {
   const integer = schema.type === 'integer'
   let number = z.number({ error: typeError(label, integer ? 'a whole number' : 'a number') })
   if (integer) number = number.int({ error: `${label} must be a whole number` })
-  const range = rangeText(boundsOf(schema))
-  const outOfRange = `${label} must be ${range}`
+  const outOfRange = `${label} must be ${rangeText(boundsOf(schema))}`
   if (schema.minimum !== undefined) number = number.gte(schema.minimum, { error: outOfRange })
   if (schema.exclusiveMinimum !== undefined) number = number.gt(schema.exclusiveMinimum, { error: outOfRange })
   if (schema.maximum !== undefined) number = number.lte(schema.maximum, { error: outOfRange })
   if (schema.exclusiveMaximum !== undefined) number = number.lt(schema.exclusiveMaximum, { error: outOfRange })
   return number
+}
+
+/** Whether an integer lies within the schema's bounds, compared exactly (a 64-bit seed is no double). */
+function withinBounds(value: bigint, schema: JsonSchema): boolean {
+  const { minimum, exclusiveMinimum, maximum, exclusiveMaximum } = schema
+  return (
+    (minimum === undefined || compareWithBound(value, minimum) >= 0) &&
+    (exclusiveMinimum === undefined || compareWithBound(value, exclusiveMinimum) > 0) &&
+    (maximum === undefined || compareWithBound(value, maximum) <= 0) &&
+    (exclusiveMaximum === undefined || compareWithBound(value, exclusiveMaximum) < 0)
+  )
+}
+
+/**
+ * An integer as the studio holds it (`lib/json/exact-integer.ts`): a safe integer number, or the
+ * digits of one beyond the safe range, whose bounds are checked on its exact value.
+ */
+function integerSchema(schema: JsonSchema, label: string) {
+  const wholeNumber = `${label} must be a whole number`
+  const digits = z
+    .string()
+    .refine(isUnsafeIntegerDigits, { error: wholeNumber, abort: true })
+    .refine((value) => withinBounds(BigInt(value), schema), { error: `${label} must be ${rangeText(boundsOf(schema))}` })
+  return z.union([numberSchema(schema, label), digits], { error: typeError(label, 'a whole number') })
 }
 
 function stringSchema(name: string, schema: JsonSchema, label: string, requiredAtTop: boolean) {
@@ -68,6 +92,7 @@ function propertySchema(name: string, schema: JsonSchema, requiredAtTop: boolean
   }
   switch (schema.type) {
     case 'integer':
+      return integerSchema(schema, label)
     case 'number':
       return numberSchema(schema, label)
     case 'boolean':

@@ -1,5 +1,6 @@
 import 'server-only'
 
+import type { Env } from '@/lib/settings'
 import { LocalDiskStore, localOutputsDir } from './local-disk-store'
 import { S3Store, s3ConfigFromEnv } from './s3-store'
 import type { OutputStore } from './store'
@@ -9,7 +10,7 @@ export { InvalidKeyError, isValidKey } from './store'
 export { outputUrl } from './output-url'
 
 /** S3 when TAKES_S3_BUCKET is set; otherwise files under `<TAKES_DATA_DIR or ./data>/outputs`. */
-export function outputStoreFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): OutputStore {
+export function outputStoreFromEnv(env: Env = process.env): OutputStore {
   const s3 = s3ConfigFromEnv(env)
   return s3 ? new S3Store(s3) : new LocalDiskStore(localOutputsDir(env))
 }

@@ -5,8 +5,9 @@ import path from 'node:path'
 
 import { backendMode } from '@/lib/fal/backend'
 import { safeDownload, SafeFetchError } from '@/lib/http/safe-fetch'
-import { runFfmpeg } from '@/lib/local-fal/media-tools'
-import { simulatorFile } from '@/lib/local-fal/simulator-file'
+import { runFfmpeg } from '@/lib/media/media-tools'
+import { videoOf } from '@/lib/generation/output-video'
+import { simulatorFile } from '@/lib/fal/local-simulator-file'
 import type { JsonValue } from '@/lib/schema'
 import { outputStore } from './index'
 import { assertValidKey, type OutputStore } from './store'
@@ -54,10 +55,6 @@ const TYPES: Record<string, string> = Object.fromEntries(Object.entries(EXTENSIO
 
 // Only plain containers: a playlist (HLS, concat…) could make ffmpeg open other files or URLs.
 const DEMUXERS = 'mov,matroska,webm'
-
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function mediaType(value: string | null | undefined): string | undefined {
   const type = value?.split(';')[0]?.trim().toLowerCase()
@@ -164,8 +161,8 @@ export async function keepTakeOutput(
   output: { [key: string]: JsonValue },
   options: KeepOutputOptions = {},
 ): Promise<KeptOutput> {
-  const video = output.video
-  if (!isObject(video) || typeof video.url !== 'string' || video.url === '') return { videoKey: null, posterKey: null }
+  const video = videoOf(output)
+  if (!video || video.url === '') return { videoKey: null, posterKey: null }
   assertValidKey(`${takeId}/poster.jpg`)
   const limits = {
     maxBytes: options.maxBytes ?? MAX_OUTPUT_BYTES,
@@ -195,7 +192,7 @@ export async function keepTakeOutput(
       throw new KeepOutputError(`The output video of take ${takeId} is not an MP4 or WebM file`)
     }
 
-    const contentType = videoType(video.content_type, servedType, video.file_name)
+    const contentType = videoType(video.contentType, servedType, video.fileName)
     const videoKey = `${takeId}/video.${EXTENSIONS[contentType] ?? 'mp4'}`
     const posterFile = path.join(work, 'poster.jpg')
     let posterMade = true

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream'
 
 import { byteRangeResponse } from '@/lib/http/byte-range'
 import { fileResponseHeaders } from '@/lib/http/file-headers'
+import { settingsOf, type Env } from '@/lib/settings'
 import {
   OUTPUT_CACHE_CONTROL,
   assertValidKey,
@@ -20,8 +21,8 @@ import {
 } from './store'
 
 /** `<TAKES_DATA_DIR or ./data>/outputs`, absolute. */
-export function localOutputsDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const dir = path.join(env.TAKES_DATA_DIR ?? 'data', 'outputs')
+export function localOutputsDir(env: Env = process.env): string {
+  const dir = path.join(settingsOf(env).dataDir, 'outputs')
   // Stored outputs are data, not code: the build's file tracing must not follow this path.
   return path.resolve(/* turbopackIgnore: true */ dir)
 }

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises'
 import type { S3Client } from '@aws-sdk/client-s3'
 
 import { isSingleByteRange } from '@/lib/http/byte-range'
+import { settingsOf, type Env } from '@/lib/settings'
 import { fileResponseHeaders } from '@/lib/http/file-headers'
 import {
   OUTPUT_CACHE_CONTROL,
@@ -30,17 +31,10 @@ export interface S3StoreConfig {
 }
 
 /** The S3 set-up TAKES_S3_* describe, or null when TAKES_S3_BUCKET is not set. */
-export function s3ConfigFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): S3StoreConfig | null {
-  const bucket = env.TAKES_S3_BUCKET?.trim()
+export function s3ConfigFromEnv(env: Env = process.env): S3StoreConfig | null {
+  const { s3Bucket: bucket, s3Region: region, s3Endpoint: endpoint, s3ForcePathStyle: forcePathStyle } = settingsOf(env)
   if (!bucket) return null
-  const endpoint = env.TAKES_S3_ENDPOINT?.trim()
-  const forcePathStyle = env.TAKES_S3_FORCE_PATH_STYLE?.trim()
-  return {
-    bucket,
-    region: env.TAKES_S3_REGION?.trim() || 'us-east-1',
-    ...(endpoint ? { endpoint } : {}),
-    forcePathStyle: forcePathStyle === '1' || forcePathStyle?.toLowerCase() === 'true',
-  }
+  return { bucket, region, ...(endpoint ? { endpoint } : {}), forcePathStyle }
 }
 
 /** An error's HTTP status and name, as the SDK reports them. */

@@ -22,6 +22,12 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 
 export const createSweep = (request: SweepRequest) => call<CreatedSweep>('/api/sweeps', { method: 'POST', body: JSON.stringify(request) })
 
-export const fetchSweep = (id: string) => call<SweepView>(`/api/sweeps/${encodeURIComponent(id)}`)
+/** What `POST /api/sweeps/<id>/stop` answers: what stopping did, and the sweep after. */
+export interface StoppedSweep {
+  cancelled: number
+  notSubmitted: number
+  savedUsd: number
+  sweep: SweepView | null
+}
 
-export const stopSweep = (id: string) => call<SweepView>(`/api/sweeps/${encodeURIComponent(id)}/stop`, { method: 'POST' })
+export const stopSweep = (id: string) => call<StoppedSweep>(`/api/sweeps/${encodeURIComponent(id)}/stop`, { method: 'POST' })

@@ -2,7 +2,7 @@ import 'server-only'
 import { getSweep, listSweepTakes, type Sweep } from '@/lib/db/sweep-queries'
 import type { Take } from '@/lib/db/queries'
 import { takeViewOf } from '@/lib/takes/take-view'
-import { cellValues } from './sweep-plan'
+import { cellValues, seedOfRecord } from './sweep-plan'
 import type { SweepCellTake, SweepView } from './sweep-view'
 
 function cellTakeOf(take: Take): SweepCellTake {
@@ -19,10 +19,11 @@ function sweepViewOf(sweep: Sweep, takes: readonly Take[]): SweepView {
     status: sweep.status,
     axes: sweep.axes,
     input: sweep.input,
-    seed: sweep.seed,
+    seed: seedOfRecord(sweep.seed),
     varySeed: sweep.varySeed,
     concurrency: sweep.concurrency,
     estimateUsd: sweep.estimateUsd,
+    savedUsd: sweep.savedUsd,
     createdAt: sweep.createdAt.toISOString(),
     cells: Array.from({ length: sweep.cellCount }, (_, index) => {
       const take = byIndex.get(index)

@@ -5,6 +5,7 @@ import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 import { checkBudget, spendCaps, type BudgetRefusal } from '@/lib/takes/spend-guard'
 import type { CheckedSweep } from './sweep-request'
+import { seedRecordOf } from './sweep-plan'
 
 /**
  * Records a checked sweep, unless it would break a spending cap; the sweep runner submits its takes
@@ -24,7 +25,7 @@ export async function startSweep(sweep: CheckedSweep, env: NodeJS.ProcessEnv = p
     endpointId: endpoint.id,
     input: sweep.input,
     axes: sweep.axes,
-    seed: sweep.seed,
+    seed: seedRecordOf(sweep.seed),
     varySeed: sweep.varySeed,
     concurrency: sweep.concurrency,
     cellCount: sweep.inputs.length,

@@ -1,49 +1,27 @@
 import 'server-only'
-import { ApiError, type FalClient } from '@fal-ai/client'
-import { reserveSweepCell, type Sweep } from '@/lib/db/sweep-queries'
-import { backendMode } from '@/lib/fal/backend'
-import { describeFalError } from '@/lib/fal/describe-error'
-import { webhookUrlOf } from '@/lib/fal/webhook-route'
-import { compiledEndpoint } from '@/lib/endpoints/compiled'
-import { inputMediaFacts } from '@/lib/takes/input-media-facts'
-import { confirmSubmit, recordRefusedCell, recordSubmit, refuseSubmit } from '@/lib/takes/record-take'
-import { estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
-import { budgetTakeError } from '@/lib/takes/spend-guard'
+import type { FalClient } from '@fal-ai/client'
+import { addSweepSaving, getSweep, reserveSweepCell, type Sweep } from '@/lib/db/sweep-queries'
+import { getTake } from '@/lib/db/queries'
+import { submitTake } from '@/lib/takes/submit-take'
 import { cellInput } from './sweep-plan'
+import { cancelQueuedTakes } from './stop-sweep'
 
 /**
- * Submits the sweep's next cell, the way the proxy submits a browser's take: recorded first, then
- * submitted, then confirmed with fal's request id, after which the follower follows it. A refused
- * submit leaves a failed take in its cell. False when there was no cell to submit.
+ * Submits the sweep's next cell through the take service, with the same rules as any take; a
+ * refused cell keeps a failed take that says why. False when there was no cell to submit.
  */
 export async function submitNextSweepCell(sweep: Sweep, client: FalClient, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const found = compiledEndpoint(sweep.endpointId)
-  if (!found) throw new Error(`Sweep ${sweep.id}: endpoint ${sweep.endpointId} left the catalog`)
   const index = await reserveSweepCell(sweep)
   if (index === null) return false
   sweep.nextIndex = index + 1
   const input = cellInput(sweep.input, sweep.axes, index, sweep.seed, sweep.varySeed)
-  const { facts: media } = await inputMediaFacts(input, backendMode(env), env)
-  const { endpoint, compiled } = found
-  const estimate = estimateTake(pricedEndpoint(endpoint, compiled), input, media)
-  // Today's spend may have grown since the sweep was checked: each cell is checked again, atomically.
-  const cell = { id: sweep.id, index }
-  const recorded = await recordSubmit(endpoint, input, estimate.amount, cell, env)
-  if ('refusal' in recorded) {
-    await recordRefusedCell(endpoint, input, estimate.amount, cell, budgetTakeError(recorded.refusal))
-    return true
+  const result = await submitTake({ endpointId: sweep.endpointId, input, sweep: { id: sweep.id, index } }, { client, env })
+  if (result.outcome === 'unrecorded') throw result.cause
+  // Stopped while this cell was on its way: it is cancelled like the sweep's other queued takes.
+  if (result.outcome === 'queued' && (await getSweep(sweep.id))?.status === 'STOPPED') {
+    const take = await getTake(result.take.id)
+    const { savedUsd } = await cancelQueuedTakes(take ? [take] : [], client)
+    if (savedUsd > 0) await addSweepSaving(sweep.id, savedUsd)
   }
-  const { take } = recorded
-  let queued: { request_id: string; queue_position?: number }
-  try {
-    queued = await client.queue.submit(sweep.endpointId, { input, webhookUrl: webhookUrlOf(env) })
-  } catch (error) {
-    // An answer from fal is a refusal; anything else may have reached fal, and the take stays
-    // leased to its submit until the follower ends it as lost.
-    if (error instanceof ApiError) await refuseSubmit(take, describeFalError(error))
-    else console.error(`[takes] sweep ${sweep.id} cell ${index}: submit failed:`, error instanceof Error ? error.message : error)
-    return true
-  }
-  await confirmSubmit(take, queued.request_id, queued.queue_position)
   return true
 }

@@ -1,4 +1,5 @@
 import type { FieldDescriptor, JsonValue, Payload } from '@/lib/schema'
+import { exactIntegerFromText, exactIntegerOf, type ExactInteger } from '@/lib/json/exact-integer'
 
 /** A value a sweep can give a field: a number, an enum option or a boolean. */
 export type SweepValue = number | string | boolean
@@ -32,6 +33,8 @@ export const SWEEP_CONFIRM_USD = 1
 export const SEED_FIELD = 'seed'
 /** Seeds the studio picks: non-negative 32-bit integers, which every LTX-2 endpoint accepts. */
 export const SEED_LIMIT = 2 ** 32
+/** fal's own seeds are unsigned 64-bit: seeds counted up from one of those wrap here. */
+const SEED_LIMIT_64 = BigInt(2) ** BigInt(64)
 
 export type SweepableField = Extract<FieldDescriptor, { kind: 'number' | 'select' | 'switch' }>
 
@@ -75,26 +78,44 @@ export function parseSweepValue(field: SweepableField, text: string): SweepValue
   if (field.kind === 'switch') return trimmed === 'true' ? true : trimmed === 'false' ? false : undefined
   if (field.kind === 'select') return field.options.find((option) => String(option) === trimmed)
   if (trimmed === '') return undefined
+  // An integer keeps every digit (a 64-bit seed); anything else is read as a number for the validator to judge.
+  const integer = field.integer ? exactIntegerFromText(trimmed) : undefined
+  if (integer !== undefined) return integer
   const value = Number(trimmed)
   return Number.isFinite(value) ? value : undefined
 }
 
-/** The seed each take gets: one shared seed, or consecutive ones from it when seeds vary. */
-export function seedOfCell(seed: number, index: number, varySeed: boolean): number {
-  return varySeed ? (seed + index) % SEED_LIMIT : seed
+/**
+ * The seed each take gets: one shared seed, or consecutive ones from it when seeds vary (counted
+ * exactly, wrapping at 2³² for the studio's 32-bit seeds and at 2⁶⁴ for larger ones). `seed` is an
+ * exact integer, or its digits as a sweep record keeps them.
+ */
+export function seedOfCell(seed: ExactInteger, index: number, varySeed: boolean): ExactInteger {
+  const first = BigInt(seed)
+  if (!varySeed) return exactIntegerOf(first)
+  const limit = first >= BigInt(0) && first < BigInt(SEED_LIMIT) ? BigInt(SEED_LIMIT) : SEED_LIMIT_64
+  return exactIntegerOf((first + BigInt(index)) % limit)
+}
+
+/** A sweep's seed as its record keeps it (decimal digits, any size), and back. */
+export function seedRecordOf(seed: ExactInteger | null): string | null {
+  return seed === null ? null : BigInt(seed).toString()
+}
+export function seedOfRecord(record: string | null): ExactInteger | null {
+  return record === null ? null : (exactIntegerFromText(record) ?? null)
 }
 
 /**
  * The input of cell `index`: the base input with the cell's values, and the seed when the endpoint
  * has one (unless the seed itself is swept).
  */
-export function cellInput(base: Payload, axes: readonly SweepAxis[], index: number, seed: number | null, varySeed: boolean): Payload {
+export function cellInput(base: Payload, axes: readonly SweepAxis[], index: number, seed: ExactInteger | null, varySeed: boolean): Payload {
   const input: { [key: string]: JsonValue } = { ...base, ...cellValues(axes, index) }
   if (seed !== null && !axes.some((axis) => axis.field === SEED_FIELD)) input[SEED_FIELD] = seedOfCell(seed, index, varySeed)
   return input
 }
 
 /** Every cell's input, in cell order. */
-export function sweepInputs(base: Payload, axes: readonly SweepAxis[], seed: number | null, varySeed: boolean): Payload[] {
+export function sweepInputs(base: Payload, axes: readonly SweepAxis[], seed: ExactInteger | null, varySeed: boolean): Payload[] {
   return Array.from({ length: sweepSize(axes) }, (_, index) => cellInput(base, axes, index, seed, varySeed))
 }

@@ -17,6 +17,7 @@ import {
   type SweepAxis,
 } from './sweep-plan'
 import { randomSeed } from './random-seed'
+import { isExactInteger, type ExactInteger } from '@/lib/json/exact-integer'
 import type { SweepProblem } from './sweep-view'
 
 /** The largest body `POST /api/sweeps` reads (the base input may carry a data URI). */
@@ -28,7 +29,8 @@ export interface CheckedSweep {
   compiled: CompiledSchema
   input: Payload
   axes: SweepAxis[]
-  seed: number | null
+  /** The shared seed (or the first of the varied ones), an exact integer; null when the endpoint has none. */
+  seed: ExactInteger | null
   varySeed: boolean
   concurrency: number
   /** Every cell's input, in cell order. */
@@ -93,9 +95,10 @@ export function checkSweepRequest(body: unknown, catalog: Catalog = defaultCatal
 
   const [badMedia] = mediaUrlProblems(compiled.fields, input)
   if (badMedia) return refuse(400, badMedia.message, badMedia.field)
-  const hasSeed = compiled.fields.some((field) => field.name === SEED_FIELD)
+  const seedField = compiled.fields.find((field) => field.name === SEED_FIELD)
   const given = input[SEED_FIELD]
-  const seed = !hasSeed ? null : typeof given === 'number' ? given : randomSeed()
+  if (seedField && given !== undefined && !isExactInteger(given)) return refuse(400, `${seedField.label} must be a whole number`, SEED_FIELD)
+  const seed = !seedField ? null : isExactInteger(given) ? given : randomSeed()
   const inputs = sweepInputs(input, axes, seed, varySeed)
   for (const [index, cell] of inputs.entries()) {
     const result = compiled.validator.safeParse(cell)

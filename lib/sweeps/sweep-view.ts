@@ -1,6 +1,7 @@
 import type { Payload } from '@/lib/schema'
 import type { TakeView } from '@/lib/takes/take-view'
 import type { SweepAxis, SweepValue } from './sweep-plan'
+import type { ExactInteger } from '@/lib/json/exact-integer'
 
 /** RUNNING: takes are still being submitted or followed. DONE: every take has ended. STOPPED: the rest was not submitted. */
 export const SWEEP_STATUSES = ['RUNNING', 'DONE', 'STOPPED'] as const
@@ -28,12 +29,14 @@ export interface SweepView {
   axes: SweepAxis[]
   /** The base input every take starts from. */
   input: Payload
-  /** The shared seed (or the first of the varied ones); null when the endpoint has no seed. */
-  seed: number | null
+  /** The shared seed (or the first of the varied ones), an exact integer; null when the endpoint has no seed. */
+  seed: ExactInteger | null
   varySeed: boolean
   concurrency: number
   /** The sum of every cell's estimate, as announced before the sweep ran. */
   estimateUsd: number
+  /** What stopping it saved (cells never submitted, takes cancelled before they ran); null unless stopped. */
+  savedUsd: number | null
   createdAt: string
   cells: SweepCellView[]
 }
@@ -54,4 +57,10 @@ export interface SweepProblem {
 
 export function sweepPath(id: string): string {
   return `/sweeps/${encodeURIComponent(id)}`
+}
+
+/** Whether the sweep can still change: it still submits takes, or some take has not ended. */
+export function sweepIsLive(sweep: Pick<SweepView, 'status' | 'cells'>): boolean {
+  if (sweep.status === 'RUNNING') return true
+  return sweep.cells.some((cell) => cell.take !== null && (cell.take.status === 'IN_QUEUE' || cell.take.status === 'IN_PROGRESS'))
 }

@@ -1,6 +1,8 @@
 import { deepEqual } from '@/lib/schema/payload'
 import type { JsonValue } from '@/lib/schema/json-schema'
 import { effectiveInput } from '@/lib/generation/output-shape'
+import { SEED_FIELD } from '@/lib/sweeps/sweep-plan'
+import { withSeedUsed } from './seed-used'
 
 /** How many takes a comparison shows side by side. */
 export const MIN_COMPARED = 2
@@ -10,6 +12,8 @@ export const MAX_COMPARED = 4
 export interface ComparedTake {
   endpointId: string
   input: Record<string, JsonValue | undefined>
+  /** Its output: the seed fal picked counts as a parameter when the input set none. */
+  output?: unknown
 }
 
 /** What a comparison needs of an endpoint's input fields (a `FieldDescriptor` has it). */
@@ -32,7 +36,8 @@ export const ENDPOINT_ROW = 'endpoint'
 /**
  * The parameters whose effective values (the input merged over its endpoint's defaults) differ
  * between the takes, in the schema's field order. A field left at its default and one set to that
- * same value do not differ. With different endpoints, an "Endpoint" row comes first and the union of
+ * same value do not differ; the seed counts, whether the input set it or fal picked it (from the
+ * output). With different endpoints, an "Endpoint" row comes first and the union of
  * their fields is compared. `fieldsOf` gives an endpoint's fields (undefined for one not in the
  * catalog: its takes are compared on their input alone).
  */
@@ -48,7 +53,8 @@ export function differingParameters(
       if (!labels.has(field.name)) labels.set(field.name, field.label)
       defaults[field.name] = field.defaultValue
     }
-    return effectiveInput(defaults, take.input)
+    const input = fields.some((field) => field.name === SEED_FIELD) ? withSeedUsed(take.input, take.output) : take.input
+    return effectiveInput(defaults, input)
   })
   // Fields the schemas do not describe (an old input, a retired endpoint) are compared too, by name.
   for (const input of effective) for (const name of Object.keys(input)) if (!labels.has(name)) labels.set(name, name)

@@ -2,11 +2,12 @@ import 'server-only'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { FalClient, QueueStatus } from '@fal-ai/client'
-import { claimUnfinishedTakes, finishTake, releaseLease, renewLease, updateTake, type Take, type TakePatch } from '@/lib/db/queries'
+import { sleep } from '@/lib/async/sleep'
+import { advanceTake, claimSettle, claimUnfinishedTakes, releaseLease, releaseSettle, renewLease, type Take, type TakeLogEntry, type TakePatch } from '@/lib/db/queries'
 import { describeFalError, isTransientFalError } from '@/lib/fal/describe-error'
 import { serverFalClient } from '@/lib/fal/server-client'
 import type { JsonValue } from '@/lib/schema'
-import { settleTake } from './settle-take'
+import { SETTLE_CLAIM_MS, settleClaimed, settleTake, type TakeOutcome } from './settle-take'
 import { positiveMs, Ticker } from './ticker'
 
 export interface FollowerOptions {
@@ -15,7 +16,7 @@ export interface FollowerOptions {
   leaseMs?: number
   /** How often unclaimed takes are looked for and leases renewed. */
   tickMs?: number
-  /** How often a followed take's status is asked. */
+  /** The first interval of polling (once a status stream dropped); it backs off while nothing changes. */
   pollMs?: number
   /** How many takes one process follows at once. */
   capacity?: number
@@ -24,20 +25,63 @@ export interface FollowerOptions {
 /** A take whose submit never answered (the server stopped mid-submit) has no request id to follow. */
 const LOST_SUBMIT_ERROR = {
   kind: 'request',
-  message: 'The studio stopped before fal confirmed this take, so it could not be followed.',
+  message: 'The studio never heard fal’s answer to this submit, so it could not be followed. If fal ran it, it shows in your fal dashboard.',
   retryable: true,
 } as const
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
-  })
+/** Polling backs off to this many times its first interval while a take's status stays the same. */
+const MAX_BACKOFF_FACTOR = 5
+
+const logKey = (log: TakeLogEntry) => `${log.timestamp}\u0000${log.message}`
+
+/** What the follower knows of one take: its last status and which log lines it has recorded. */
+class FollowedTake {
+  private readonly seenLogs: Set<string>
+  private status: Take['status']
+  private queuePosition: number | null
+
+  constructor(private take: Take) {
+    this.seenLogs = new Set(take.logs.map(logKey))
+    this.status = take.status
+    this.queuePosition = take.queuePosition
+  }
+
+  get id() {
+    return this.take.id
+  }
+
+  /** Records what a status says that the take does not have yet; false once the take has ended elsewhere. */
+  async apply(status: QueueStatus, extra: TakePatch = {}): Promise<boolean> {
+    // The stream sends only new lines and polling all of them: each line is kept once, in order.
+    const logs = ('logs' in status && Array.isArray(status.logs) ? status.logs : []).flatMap(({ message, level, timestamp }) => {
+      const log = { message, level, timestamp }
+      if (this.seenLogs.has(logKey(log))) return []
+      this.seenLogs.add(logKey(log))
+      return [log]
+    })
+    const patch: TakePatch = { ...extra }
+    if (status.status !== 'COMPLETED') {
+      if (status.status !== this.status) patch.status = status.status
+      const position = status.status === 'IN_QUEUE' ? status.queue_position : null
+      if (position !== this.queuePosition) patch.queuePosition = position
+      if (status.status === 'IN_PROGRESS' && this.status !== 'IN_PROGRESS') patch.startedAt = new Date()
+    }
+    if (Object.keys(patch).length === 0 && logs.length === 0) return true
+    const updated = await advanceTake(this.id, patch, logs)
+    if (!updated) return false
+    this.take = updated
+    this.status = updated.status
+    this.queuePosition = updated.queuePosition
+    return true
+  }
+}
 
 /**
- * Drives every unfinished take to its end, whoever is watching. Each process claims takes through
- * a lease in the database (renewed while it follows them), so on one PostgreSQL each take is
- * followed by exactly one process, and a crashed process's takes pass to another once its leases lapse.
+ * Drives every unfinished take to its end, whoever is watching; the only code that follows fal.
+ * Each process claims takes through a lease in the database (renewed while it follows them), so
+ * on one PostgreSQL each take is followed by exactly one process, and a crashed process's takes
+ * pass to another once its leases lapse. A take is followed by fal's status stream, and by polling
+ * with back-off once a stream drops; its result is fetched once, by whoever claims its settling.
  */
 export class TakeFollower {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
@@ -52,7 +96,7 @@ export class TakeFollower {
     this.client = options.client ?? serverFalClient()
     this.leaseMs = options.leaseMs ?? 15_000
     this.pollMs = options.pollMs ?? 1000
-    this.capacity = options.capacity ?? 100
+    this.capacity = options.capacity ?? 1000
     this.ticker = new Ticker('follower', options.tickMs ?? 1000, () => this.tick())
   }
 
@@ -60,10 +104,20 @@ export class TakeFollower {
     this.ticker.start()
   }
 
+  /** Looks for takes now (a submit was just confirmed), rather than at the next tick. */
+  nudge() {
+    void this.ticker.tick()
+  }
+
   async stop() {
     this.ticker.stop()
     for (const controller of this.following.values()) controller.abort()
     await releaseLease(this.owner, [...this.following.keys()]).catch(() => [])
+  }
+
+  /** How many takes this process follows now. */
+  get size() {
+    return this.following.size
   }
 
   private async tick() {
@@ -88,62 +142,107 @@ export class TakeFollower {
 
   private async followToEnd(take: Take, signal: AbortSignal) {
     const requestId = take.falRequestId
-    if (!requestId) {
-      await finishTake(take.id, { status: 'FAILED', error: LOST_SUBMIT_ERROR, queuePosition: null, completedAt: new Date() })
-      return
+    if (!requestId) return void (await settleTake(take, { ok: false, error: LOST_SUBMIT_ERROR }))
+    const followed = new FollowedTake(take)
+    let ending = take.followMode === 'polling' ? null : await this.followStream(take.endpointId, requestId, followed, signal)
+    if (signal.aborted || ending === 'gone') return
+    ending ??= await this.followByPolling(take.endpointId, requestId, followed, signal)
+    if (signal.aborted || ending === 'gone') return
+    if (ending.kind === 'failed') return void (await settleTake(take, { ok: false, error: ending.error }))
+    await this.settleFromResult(take, requestId, ending.inferenceTime, signal)
+  }
+
+  /** fal's status stream until COMPLETED; null when it dropped first (polling takes over). */
+  private async followStream(endpointId: string, requestId: string, followed: FollowedTake, signal: AbortSignal): Promise<Ending | 'gone' | null> {
+    let gone = false
+    try {
+      const stream = await this.client.queue.streamStatus(endpointId, { requestId, logs: true })
+      const stop = () => stream.abort()
+      signal.addEventListener('abort', stop, { once: true })
+      // Events are applied one at a time, in order, while the stream reads on.
+      let applying = Promise.resolve()
+      let first = true
+      stream.on('data', (status) => {
+        const extra: TakePatch = first ? { followMode: 'stream' } : {}
+        first = false
+        applying = applying.then(async () => {
+          if (!gone && !(await followed.apply(status, extra))) {
+            gone = true
+            stream.abort()
+          }
+        })
+      })
+      const last = await stream.done().finally(() => signal.removeEventListener('abort', stop))
+      await applying
+      if (gone) return 'gone'
+      if (last?.status === 'COMPLETED') return { kind: 'completed', inferenceTime: last.metrics?.inference_time ?? undefined }
+    } catch {
+      if (gone) return 'gone'
     }
-    let known = { status: take.status, queuePosition: take.queuePosition, logCount: take.logs.length }
+    return null
+  }
+
+  /** Polls fal's status, backing off while nothing changes, until COMPLETED or an answer that ends the take. */
+  private async followByPolling(endpointId: string, requestId: string, followed: FollowedTake, signal: AbortSignal): Promise<Ending | 'gone'> {
+    let interval = this.pollMs
+    let first = true
+    let lastSeen: string | undefined
     while (!signal.aborted) {
       let status: QueueStatus
       try {
-        status = await this.client.queue.status(take.endpointId, { requestId, logs: true, abortSignal: signal })
+        status = await this.client.queue.status(endpointId, { requestId, logs: true, abortSignal: signal })
       } catch (error) {
-        if (signal.aborted) return
-        if (!isTransientFalError(error)) return void (await settleTake(take, { ok: false, error: describeFalError(error) }))
-        await sleep(this.pollMs * 2, signal)
+        if (signal.aborted) break
+        if (!isTransientFalError(error)) return { kind: 'failed', error: describeFalError(error) }
+        interval = Math.min(interval * 2, this.pollMs * MAX_BACKOFF_FACTOR)
+        await sleep(interval, signal)
         continue
       }
-      const logs = 'logs' in status && Array.isArray(status.logs) ? status.logs.map(({ message, level, timestamp }) => ({ message, level, timestamp })) : null
-      if (status.status === 'COMPLETED') {
-        if (logs) await updateTake(take.id, { logs })
-        await this.settleFromResult(take, requestId, status.metrics?.inference_time ?? undefined, signal)
-        return
-      }
-      const patch: TakePatch = {}
-      if (status.status !== known.status) patch.status = status.status
-      const position = status.status === 'IN_QUEUE' ? status.queue_position : null
-      if (position !== known.queuePosition) patch.queuePosition = position
-      if (status.status === 'IN_PROGRESS' && known.status !== 'IN_PROGRESS') patch.startedAt = new Date()
-      if (logs && logs.length !== known.logCount) patch.logs = logs
-      if (Object.keys(patch).length > 0) {
-        const updated = await updateTake(take.id, patch)
-        if (!updated) return
-        known = { status: updated.status, queuePosition: updated.queuePosition, logCount: updated.logs.length }
-      }
-      await sleep(this.pollMs, signal)
+      if (!(await followed.apply(status, first ? { followMode: 'polling' } : {}))) return 'gone'
+      first = false
+      if (status.status === 'COMPLETED') return { kind: 'completed', inferenceTime: status.metrics?.inference_time ?? undefined }
+      // Compared with the previous poll's: while the take shows the same, each wait is longer.
+      const seen = JSON.stringify([status.status, 'queue_position' in status ? status.queue_position : null, 'logs' in status ? status.logs?.length : 0])
+      interval = seen === lastSeen ? Math.min(interval * 1.5, this.pollMs * MAX_BACKOFF_FACTOR) : this.pollMs
+      lastSeen = seen
+      await sleep(interval, signal)
+    }
+    return 'gone'
+  }
+
+  /**
+   * Claims the take's settling (a webhook may be settling it already: then nothing is fetched), then
+   * fetches the result once — a lost connection is retried, an answer is final — and records it.
+   */
+  private async settleFromResult(take: Take, requestId: string, inferenceTime: number | undefined, signal: AbortSignal) {
+    const claimed = await claimSettle(take.id, SETTLE_CLAIM_MS)
+    if (!claimed) return
+    try {
+      const outcome = await this.fetchResult(take.endpointId, requestId, inferenceTime, signal)
+      if (!outcome) return void (await releaseSettle(take.id))
+      await settleClaimed(claimed, outcome)
+    } catch (error) {
+      await releaseSettle(take.id).catch(() => {})
+      throw error
     }
   }
 
-  /** Fetches the result once and records it; a lost connection is retried, an answer is final. */
-  private async settleFromResult(take: Take, requestId: string, inferenceTime: number | undefined, signal: AbortSignal) {
-    for (;;) {
+  private async fetchResult(endpointId: string, requestId: string, inferenceTime: number | undefined, signal: AbortSignal): Promise<TakeOutcome | null> {
+    for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        const result = await this.client.queue.result(take.endpointId, { requestId, abortSignal: signal })
-        await settleTake(take, { ok: true, output: result.data as { [key: string]: JsonValue }, inferenceTime })
-        return
+        const result = await this.client.queue.result(endpointId, { requestId, abortSignal: signal })
+        return { ok: true, output: result.data as { [key: string]: JsonValue }, inferenceTime }
       } catch (error) {
-        if (signal.aborted) return
-        if (isTransientFalError(error)) {
-          await sleep(this.pollMs * 2, signal)
-          continue
-        }
-        await settleTake(take, { ok: false, error: describeFalError(error) })
-        if (inferenceTime !== undefined) await updateTake(take.id, { inferenceTime })
-        return
+        if (signal.aborted) break
+        if (!isTransientFalError(error)) return { ok: false, error: describeFalError(error) }
+        await sleep(Math.min(this.pollMs * 2 ** attempt, this.pollMs * MAX_BACKOFF_FACTOR * 2), signal)
       }
     }
+    return null
   }
 }
+
+type Ending = { kind: 'completed'; inferenceTime?: number } | { kind: 'failed'; error: ReturnType<typeof describeFalError> }
 
 const KEY = Symbol.for('takes.follower')
 type Holder = { [KEY]?: TakeFollower }
@@ -156,4 +255,9 @@ export function startFollower(): TakeFollower {
     holder[KEY].start()
   }
   return holder[KEY]
+}
+
+/** Tells this process's follower, if it runs, that a take is ready to follow. */
+export function nudgeFollower() {
+  ;(globalThis as Holder)[KEY]?.nudge()
 }

@@ -7,8 +7,8 @@ import type { BackendMode } from '@/lib/fal/backend'
 import { mediaRoleOf, type InputMediaFacts, type MediaFacts } from '@/lib/generation/output-shape'
 import { SafeFetchError } from '@/lib/http/safe-fetch'
 import { remoteMediaFacts } from '@/lib/media/remote-media-facts'
-import { probeMedia } from '@/lib/local-fal/media-tools'
-import { simulatorFile } from '@/lib/local-fal/simulator-file'
+import { probeMedia } from '@/lib/media/media-tools'
+import { simulatorFile } from '@/lib/fal/local-simulator-file'
 import type { Payload } from '@/lib/schema'
 
 export type MediaRole = keyof InputMediaFacts

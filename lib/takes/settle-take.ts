@@ -2,16 +2,19 @@ import 'server-only'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue } from '@/lib/schema'
 import { catalog } from '@/lib/endpoints'
-import { finishTake, getTakeByRequestId, getTakeEvenIfDeleted, type Take, type TakePatch } from '@/lib/db/queries'
+import { claimSettle, finishTake, releaseSettle, getTakeByRequestId, type Take, type TakePatch } from '@/lib/db/queries'
 import { billedTake } from '@/lib/pricing/estimate'
+import { inputWithSeedUsed } from './seed-used'
 import { keepTakeOutput } from '@/lib/storage/keep-output'
 import { copyRetryDelays, copyStateAfter, discardIfDeleted, SETTLE_COPY_LIMITS, tryCopy } from './output-copy'
-import { FINISHED_STATUSES } from './take-view'
 
 /** How a take ended, as fal told it (by the result call or by a webhook). */
 export type TakeOutcome =
   | { ok: true; output: { [key: string]: JsonValue }; inferenceTime?: number }
   | { ok: false; error: TakeError }
+
+/** How long a settle claim lasts: the result, the first output copy and the record, with room to spare. */
+export const SETTLE_CLAIM_MS = 5 * 60_000
 
 /**
  * The first attempt at the studio's copy of the output: kept, or pending for the output copier to
@@ -27,35 +30,47 @@ async function firstCopy(take: Take, output: { [key: string]: JsonValue }): Prom
 }
 
 /**
- * Records how a take ended: its output (with the studio's own copy and the billed amount) or its
- * error. Idempotent: a take already finished is left as it is. A deleted take that was running
+ * Records how a take ended, by the process holding its settle claim (`claimSettle`): its output
+ * (with the studio's own copy and the billed amount) or its error. A deleted take that was running
  * is settled too (its bill counts in the day's spend), without a copy.
  */
-export async function settleTake(take: Take, outcome: TakeOutcome): Promise<'settled' | 'already'> {
-  const current = await getTakeEvenIfDeleted(take.id)
-  if (!current || FINISHED_STATUSES.has(current.status)) return 'already'
+export async function settleClaimed(claimed: Take, outcome: TakeOutcome): Promise<'settled' | 'already'> {
   const now = new Date()
   if (!outcome.ok) {
     const cancelled = outcome.error.kind === 'request' && outcome.error.errorType === 'client_cancelled'
-    const done = await finishTake(take.id, { status: cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, queuePosition: null, completedAt: now })
+    const done = await finishTake(claimed.id, { status: cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, queuePosition: null, completedAt: now })
     return done ? 'settled' : 'already'
   }
-  const endpoint = catalog.find(take.endpointId)
-  const bill = endpoint ? billedTake(endpoint, outcome.output, take.input) : null
-  const copy = await firstCopy(current, outcome.output)
-  const done = await finishTake(take.id, {
+  const endpoint = catalog.find(claimed.endpointId)
+  const bill = endpoint ? billedTake(endpoint, outcome.output, claimed.input) : null
+  const copy = await firstCopy(claimed, outcome.output)
+  const done = await finishTake(claimed.id, {
     status: 'COMPLETED',
     output: outcome.output,
+    // The seed fal picked becomes part of the take's parameters: a remix reproduces it exactly.
+    ...(endpoint ? { input: inputWithSeedUsed(claimed.input, outcome.output, endpoint.input) } : {}),
     billedUsd: bill?.amount ?? null,
     ...(outcome.inferenceTime === undefined ? {} : { inferenceTime: outcome.inferenceTime }),
     queuePosition: null,
     completedAt: now,
-    startedAt: current.startedAt ?? now,
+    startedAt: claimed.startedAt ?? now,
     ...copy,
   })
   // Deleted while its output was being copied: the delete removed only what was there then.
-  if (done?.deletedAt && copy.videoKey) await discardIfDeleted(take.id)
+  if (done?.deletedAt && copy.videoKey) await discardIfDeleted(claimed.id)
   return done ? 'settled' : 'already'
+}
+
+/** Claims the take and records its end; 'already' when it has ended or another process is settling it. */
+export async function settleTake(take: Pick<Take, 'id'>, outcome: TakeOutcome): Promise<'settled' | 'already'> {
+  const claimed = await claimSettle(take.id, SETTLE_CLAIM_MS)
+  if (!claimed) return 'already'
+  try {
+    return await settleClaimed(claimed, outcome)
+  } catch (error) {
+    await releaseSettle(take.id).catch(() => {})
+    throw error
+  }
 }
 
 /** `settleTake` for a webhook, which knows only fal's request id. */

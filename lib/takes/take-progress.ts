@@ -1,8 +1,8 @@
 import type { JsonValue, Payload } from '@/lib/schema'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { TakeView } from './take-view'
+import { FINISHED_STATUSES, type TakeStatus } from './take-status'
 
-export type TakePhase = 'submitting' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
 
 export interface TakeLog {
   message: string
@@ -12,7 +12,8 @@ export interface TakeLog {
 
 /** Everything the page shows of a take while it runs and once it ends. */
 export interface TakeProgress {
-  phase: TakePhase
+  /** The take's status; SUBMITTING until the studio has recorded it and fal has answered. */
+  status: TakeStatus | 'SUBMITTING'
   endpointId: string
   input: Payload
   /** The studio's record of the take (its page is /t/<takeId>), once the submit is recorded. */
@@ -29,18 +30,15 @@ export interface TakeProgress {
   /** Where the studio's copy of the output stands, once the take is recorded as finished. */
   copyStatus?: TakeView['copyStatus']
   error?: TakeError
-  /** How the status is followed: the stream first, polling once a stream drops. */
+  /** How the server follows it: fal's status stream first, polling once a stream drops. */
   following?: 'stream' | 'polling'
+  /** Asked to cancel; fal has not ended it yet. */
+  cancelling?: boolean
 }
 
-export const TERMINAL_PHASES: ReadonlySet<TakePhase> = new Set(['completed', 'failed', 'cancelled'])
-
-const PHASE_OF: Record<TakeView['status'], TakePhase> = {
-  IN_QUEUE: 'queued',
-  IN_PROGRESS: 'running',
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
+/** Whether the take has ended (and the page may run another). */
+export function hasEnded(take: Pick<TakeProgress, 'status'>): boolean {
+  return take.status !== 'SUBMITTING' && FINISHED_STATUSES.has(take.status)
 }
 
 /** The output with its video pointing at the studio's own copy, which outlives fal's URL. */
@@ -54,7 +52,7 @@ function withKeptVideo(output: TakeView['output'], videoUrl: string | null): Tak
 /** A recorded take as the run area shows it. */
 export function progressOfView(view: TakeView): TakeProgress {
   return {
-    phase: PHASE_OF[view.status],
+    status: view.status,
     endpointId: view.endpointId,
     input: view.input,
     takeId: view.id,
@@ -67,5 +65,7 @@ export function progressOfView(view: TakeView): TakeProgress {
     output: withKeptVideo(view.output, view.videoUrl),
     copyStatus: view.copyStatus,
     error: view.error ?? undefined,
+    following: view.followMode ?? undefined,
+    cancelling: view.cancelling,
   }
 }

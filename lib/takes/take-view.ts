@@ -2,18 +2,16 @@ import type { CopyStatus } from '@/lib/db/schema'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
 import { outputUrl } from '@/lib/storage/output-url'
+import { videoOf } from '@/lib/generation/output-video'
 
-/** fal's statuses, and the studio's two ends that fal folds into COMPLETED. */
-export type TakeStatusName = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED'
-
-export const FINISHED_STATUSES: ReadonlySet<TakeStatusName> = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
+import { FINISHED_STATUSES, type TakeStatus } from './take-status'
 
 /** A take as pages and the JSON API show it: plain data, safe to send to a browser. */
 export interface TakeView {
   id: string
   endpointId: string
   input: Payload
-  status: TakeStatusName
+  status: TakeStatus
   requestId: string | null
   queuePosition: number | null
   logs: { message: string; level: string; timestamp: string }[]
@@ -41,6 +39,10 @@ export interface TakeView {
   copyStatus: CopyStatus | null
   /** Why the last attempt at the copy failed (the owner's view only). */
   copyError: string | null
+  /** Asked to cancel, and fal has not ended it yet. */
+  cancelling: boolean
+  /** How the server hears of it while it runs: fal's status stream, or polling once a stream dropped. */
+  followMode: 'stream' | 'polling' | null
 }
 
 /** The columns a view is made of (a database row has them all). */
@@ -48,7 +50,7 @@ export interface TakeRecord {
   id: string
   endpointId: string
   input: Payload
-  status: TakeStatusName
+  status: TakeStatus
   falRequestId: string | null
   queuePosition: number | null
   logs: { message: string; level: string; timestamp: string }[]
@@ -66,12 +68,13 @@ export interface TakeRecord {
   posterKey: string | null
   copyStatus: CopyStatus | null
   copyError: string | null
+  cancelRequestedAt: Date | null
+  followMode: 'stream' | 'polling' | null
 }
 
 function falVideoUrl(output: TakeRecord['output']): string | null {
-  const video = output?.video
-  if (typeof video !== 'object' || video === null || Array.isArray(video)) return null
-  return typeof video.url === 'string' && /^https?:\/\//.test(video.url) ? video.url : null
+  const url = videoOf(output)?.url
+  return url && /^https?:\/\//.test(url) ? url : null
 }
 
 /** What an owner's media or LoRA address looks like (never ordinary text such as "Style: noir"). */
@@ -153,5 +156,7 @@ function ownerViewOf(take: TakeRecord): TakeView {
     posterUrl: take.posterKey ? outputUrl(take.posterKey) : null,
     copyStatus: take.copyStatus,
     copyError: take.copyError,
+    cancelling: take.cancelRequestedAt !== null && !FINISHED_STATUSES.has(take.status),
+    followMode: take.followMode,
   }
 }

@@ -4,10 +4,11 @@ import { backendMode, localBackendBase } from '@/lib/fal/backend'
 import { describeFalError } from '@/lib/fal/describe-error'
 import { jsonResponse } from '@/lib/fal/errors'
 import { FAL_JWKS_URL, JwksFetchError, createJwksCache, type JwksCache } from '@/lib/fal/webhook-signature'
-import { JWKS_PATH } from '@/lib/local-fal/http'
+import { JWKS_PATH } from '@/lib/fal/local-simulator'
 import type { JsonValue } from '@/lib/schema'
 import { settleTakeByRequestId, type TakeOutcome } from './settle-take'
 import { readCappedBody } from '@/lib/http/read-body'
+import { parseExactJson } from '@/lib/json/exact-json'
 
 /** Outputs are URLs, but `sync_mode` puts whole videos in the body as data URIs. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024 * 1024
@@ -35,7 +36,8 @@ function isRecord(value: unknown): value is { [key: string]: JsonValue } {
 export function parseFalWebhook(raw: Uint8Array): FalWebhook | undefined {
   let body: unknown
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw))
+    // Exact: fal's 64-bit seed in the payload keeps its digits.
+    body = parseExactJson(new TextDecoder('utf-8', { fatal: true }).decode(raw))
   } catch {
     return undefined
   }

@@ -53,13 +53,17 @@ test('two takes picked in the history compare side by side, in sync, listing exa
     await expect(cell.getByTestId('compare-video')).toHaveAttribute('poster', take.posterUrl!)
   }
 
-  // Exactly the two parameters that differ, with each take's effective value.
+  // Exactly the parameters that differ, with each take's effective value: the two set, and the seed
+  // the backend picked for each (neither input set one), digit for digit.
+  const seeds = [first, second].map((take) => String(take.output?.seed))
+  expect(seeds[0]).not.toBe(seeds[1])
   const table = page.getByTestId('compare-diff-table')
   const rows = table.locator('tbody tr')
-  await expect(rows).toHaveCount(2)
-  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-param')))).toEqual(['match_video_length', 'num_frames'])
+  await expect(rows).toHaveCount(3)
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-param')))).toEqual(['match_video_length', 'num_frames', 'seed'])
   await expect(table.locator('[data-param="match_video_length"] td')).toHaveText(['true', 'false'])
   await expect(table.locator('[data-param="num_frames"] td')).toHaveText(['121', '49'])
+  await expect(table.locator('[data-param="seed"] td')).toHaveText(seeds)
 
   // "Play all in sync" starts both from the start.
   const videos = page.getByTestId('compare-video')

@@ -1,9 +1,7 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test'
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import type { Counters } from '@/lib/local-fal/faults'
 import type { TakeView } from '@/lib/takes/take-view'
-import { startStudio, type StudioProcess } from './server'
+import { freshDatabase, startStudio, type StudioProcess } from './server'
 import { finishedTake, marker, submitTake, uploadClip, V2V } from './submit'
 
 // The server follows every take to its end, whoever watches: across kill -9, across processes
@@ -65,14 +63,9 @@ test('two servers on one PostgreSQL: 20 takes at once, each followed by exactly 
   test.setTimeout(240_000)
   const adminUrl = process.env.TEST_DATABASE_URL
   test.skip(!adminUrl, 'TEST_DATABASE_URL is not set (npm run test:all sets it up)')
-  const database = `takes_e2e_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${database}`)
-  const url = new URL(adminUrl!)
-  url.pathname = `/${database}`
+  const database = await freshDatabase(adminUrl!)
   const ports = [3220 + testInfo.workerIndex * 2, 3221 + testInfo.workerIndex * 2]
-  const shared = { ...BASE_ENV, DATABASE_URL: url.toString(), TAKES_LOCAL_RENDER_MS: '300', TAKES_LOCAL_CONCURRENCY: '4' }
+  const shared = { ...BASE_ENV, DATABASE_URL: database.url, TAKES_LOCAL_RENDER_MS: '300', TAKES_LOCAL_CONCURRENCY: '4' }
   const studios: StudioProcess[] = []
   const apis: APIRequestContext[] = []
   try {
@@ -102,8 +95,7 @@ test('two servers on one PostgreSQL: 20 takes at once, each followed by exactly 
   } finally {
     await Promise.all(apis.map((api) => api.dispose()))
     await Promise.all(studios.map((studio) => studio.kill()))
-    await admin.query(`drop database if exists ${database} with (force)`).catch(() => {})
-    await admin.end()
+    await database.drop()
   }
 })
 

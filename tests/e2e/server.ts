@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
+import pg from 'pg'
 
 /** Another studio process on its own port (from the same production build), for restart tests. */
 export interface StudioProcess {
   url: string
+  /** The server's process id (a follower's lease owner names it). */
+  pid: number
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
@@ -29,6 +33,7 @@ export async function startStudio(port: number, env: Record<string, string>): Pr
   }
   return {
     url,
+    pid: child.pid!,
     kill: (signal = 'SIGKILL') =>
       new Promise((resolve) => {
         // Already ended (by exit or by a signal): 'exit' will not come again.
@@ -36,5 +41,22 @@ export async function startStudio(port: number, env: Record<string, string>): Pr
         child.once('exit', () => resolve())
         child.kill(signal)
       }),
+  }
+}
+
+/** A database of its own on the PostgreSQL server at `adminUrl`, for studio processes that share takes; `drop` removes it. */
+export async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `takes_e2e_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {})
+      await admin.end()
+    },
   }
 }

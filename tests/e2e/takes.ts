@@ -23,7 +23,8 @@ export async function fillRequired(page: Page, endpoint: Endpoint, prompt: strin
   for (const field of fields) {
     if (field.kind !== 'media' || !field.required || field.media === 'file') continue
     await dropFile(page, field.name, field.media)
-    await expect(fieldFrame(page, field.name).getByText(/Local file: .* — uploaded/)).toBeVisible()
+    // The first upload loads the fal client too: on a loaded machine that takes more than a moment.
+    await expect(fieldFrame(page, field.name).getByText(/Local file: .* — uploaded/)).toBeVisible({ timeout: 20_000 })
   }
 }
 

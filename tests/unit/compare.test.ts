@@ -21,6 +21,17 @@ const FIELDS: Record<string, ComparedField[]> = {
 const fieldsOf = (id: string) => FIELDS[id]
 
 describe('differingParameters', () => {
+  it('counts the seed, whether the input set it or fal picked it (stated in the output), digit for digit', () => {
+    const picked = (seed: unknown) => ({ endpointId: 'a', input: { prompt: 'p' }, output: { video: {}, seed } })
+    expect(differingParameters([picked('1490631192028410600'), picked('1490631192028410601')], fieldsOf)).toEqual([
+      { name: 'seed', label: 'Seed', values: ['1490631192028410600', '1490631192028410601'] },
+    ])
+    expect(differingParameters([picked('1490631192028410600'), { endpointId: 'a', input: { prompt: 'p', seed: '1490631192028410600' } }], fieldsOf)).toEqual([])
+    expect(differingParameters([picked(7), { endpointId: 'a', input: { prompt: 'p', seed: 8 } }], fieldsOf)).toEqual([{ name: 'seed', label: 'Seed', values: [7, 8] }])
+    // An endpoint without a seed field takes nothing from its output.
+    expect(differingParameters([{ endpointId: 'b', input: {}, output: { seed: 1 } }, { endpointId: 'b', input: {}, output: { seed: 2 } }], fieldsOf)).toEqual([])
+  })
+
   it('lists exactly the parameters whose effective values differ, in field order, with every value', () => {
     const rows = differingParameters(
       [

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb, dbConfigFromEnv, getDb, openDb, type Db, type DbConfig, type OpenDb } from '@/lib/db/client'
 import {
-  appendLogs,
+  advanceTake,
   claimUnfinishedTakes,
   createTake,
   deleteTake,
@@ -115,10 +115,10 @@ describe.each(backends)('takes on $name', ({ config: makeConfig, shared }) => {
 
     const startedAt = new Date()
     await updateTake(take.id, { status: 'IN_PROGRESS', queuePosition: null, startedAt }, db)
-    expect(await appendLogs(take.id, [{ message: 'loading', level: 'INFO', timestamp: '2026-01-01T00:00:00Z' }], db)).toBe(true)
-    expect(await appendLogs(take.id, [{ message: 'step 1', level: 'INFO', timestamp: '2026-01-01T00:00:01Z' }, { message: 'step 2', level: 'INFO', timestamp: '2026-01-01T00:00:02Z' }], db)).toBe(true)
-    expect(await appendLogs(take.id, [], db)).toBe(true)
-    expect(await appendLogs('no-such-take', [{ message: 'x', level: 'INFO', timestamp: '' }], db)).toBe(false)
+    expect(await advanceTake(take.id, {}, [{ message: 'loading', level: 'INFO', timestamp: '2026-01-01T00:00:00Z' }], db)).not.toBeNull()
+    expect(await advanceTake(take.id, {}, [{ message: 'step 1', level: 'INFO', timestamp: '2026-01-01T00:00:01Z' }, { message: 'step 2', level: 'INFO', timestamp: '2026-01-01T00:00:02Z' }], db)).not.toBeNull()
+    expect(await advanceTake(take.id, {}, [], db)).not.toBeNull()
+    expect(await advanceTake('no-such-take', {}, [{ message: 'x', level: 'INFO', timestamp: '' }], db)).toBeNull()
 
     const completedAt = new Date()
     const output = { video: { url: 'https://example.com/v.mp4', width: 1280, height: 704, num_frames: 121 }, seed: 7 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SLOW, useProcessDb } from './db-fixture'
 import { isCrossOrigin, isPublicPath, safeNextPath } from '@/lib/auth/access'
-import { rateLimited } from '@/lib/http/rate-limit'
 import { clientAddress } from '@/lib/http/client-address'
 import { mediaUrlProblems } from '@/lib/schema/media-urls'
 import { compileSchema, describeFields } from '@/lib/schema'
@@ -46,19 +45,8 @@ describe('access', () => {
   })
 })
 
+// The limits themselves: tests/unit/rate-limit.test.ts (on the database).
 describe('rate limits', () => {
-  it('allows the limit per key in a window, then 429 with Retry-After, and counts every key', () => {
-    const env = { TAKES_RATE_SUBMIT: '2' }
-    const key = `unit-${Math.random()}`
-    const now = 1_000_000
-    expect(rateLimited('submit', [key, 'shared-a'], env, now)).toBeNull()
-    expect(rateLimited('submit', [key, 'shared-b'], env, now + 1)).toBeNull()
-    const refused = rateLimited('submit', [key], env, now + 2)
-    expect(refused?.status).toBe(429)
-    expect(refused?.headers.get('retry-after')).toBe('60')
-    expect(rateLimited('submit', [key], env, now + 60_001)).toBeNull()
-  })
-
   it('takes the address from the connection, and from X-Forwarded-For only behind a trusted proxy', () => {
     const headers = new Headers({ 'x-takes-client-address': '10.0.0.1', 'x-forwarded-for': '1.2.3.4, 10.0.0.9' })
     expect(clientAddress(headers, {})).toBe('10.0.0.1')

@@ -253,6 +253,6 @@ function failedCopyRecord(): TakeRecord {
   return {
     id: 'take-1', endpointId: 'fal-ai/test/view', input: { prompt: 'x' }, falRequestId: 'req', status: 'COMPLETED', queuePosition: null,
     logs: [], output, error: null, estimateUsd: null, billedUsd: null, inferenceTime: null, createdAt: now, startedAt: now, completedAt: now,
-    shareToken: null, sweepId: null, videoKey: null, posterKey: null, copyStatus: 'failed', copyError: 'HTTP 503',
+    shareToken: null, sweepId: null, videoKey: null, posterKey: null, copyStatus: 'failed', copyError: 'HTTP 503', cancelRequestedAt: null, followMode: null,
   }
 }

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { closeDb, type Db } from '@/lib/db/client'
 import { createPreset, deletePreset, DuplicatePresetNameError, getPreset, listPresets, renamePreset } from '@/lib/db/queries'
-import { checkCreatePreset, checkEndpointParam, checkRenamePreset, readPresetBody } from '@/lib/presets/preset-input'
+import { checkCreatePreset, checkEndpointParam, checkRenamePreset } from '@/lib/presets/preset-input'
+import { readJsonBody } from '@/lib/http/read-body'
 import { PRESET_BODY_MAX_BYTES } from '@/lib/presets/preset-view'
 import { backends, SLOW, tempDir, uniqueEndpoint, useTestDb } from './db-fixture'
 
@@ -107,9 +108,9 @@ describe('preset input checks', () => {
     expect(checkEndpointParam(null)).toMatchObject({ ok: false, status: 400 })
     expect(checkEndpointParam('fal-ai/nope')).toMatchObject({ ok: false, status: 404 })
     const post = (body: string) => new Request('http://x/api/presets', { method: 'POST', body })
-    expect(await readPresetBody(post('{"a":1}'))).toEqual({ ok: true, value: { a: 1 } })
-    expect(await readPresetBody(post('{'))).toMatchObject({ ok: false, status: 400 })
-    expect(await readPresetBody(post(`"${'x'.repeat(PRESET_BODY_MAX_BYTES)}"`))).toMatchObject({ ok: false, status: 413 })
+    expect(await readJsonBody(post('{"a":1}'), PRESET_BODY_MAX_BYTES)).toEqual({ ok: true, value: { a: 1 } })
+    expect(await readJsonBody(post('{'), PRESET_BODY_MAX_BYTES)).toMatchObject({ ok: false, status: 400 })
+    expect(await readJsonBody(post(`"${'x'.repeat(PRESET_BODY_MAX_BYTES)}"`), PRESET_BODY_MAX_BYTES)).toMatchObject({ ok: false, status: 413 })
   })
 })
 

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { SafeFetchError } from '@/lib/http/safe-fetch'
-import { runFfmpeg } from '@/lib/local-fal/media-tools'
+import { runFfmpeg } from '@/lib/media/media-tools'
 import { REMOTE_MEDIA_LIMITS, remoteMediaFacts, type RemoteMediaLimits, type RemoteMediaSource } from '@/lib/media/remote-media-facts'
 import { inputMediaFacts } from '@/lib/takes/input-media-facts'
 

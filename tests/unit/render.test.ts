@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ffmpegPath, ffprobePath, fontPath, probeMedia, type OutputShape } from '@/lib/local-fal/media-tools'
+import { ffmpegPath, ffprobePath, fontPath, probeMedia, type OutputShape } from '@/lib/media/media-tools'
 import { fpsRational, renderVideo, seedLook, wrapPrompt, type RenderJob } from '@/lib/local-fal/render'
 
 const run = promisify(execFile)

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished }
 import { GET as getOutput, HEAD as headOutput } from '@/app/api/outputs/[...key]/route'
 import { byteRangeResponse, isSingleByteRange, parseByteRange } from '@/lib/http/byte-range'
 import { FileStore } from '@/lib/local-fal/files'
-import { ffprobePath, runFfmpeg } from '@/lib/local-fal/media-tools'
+import { ffprobePath, runFfmpeg } from '@/lib/media/media-tools'
 import { outputStore, outputStoreFromEnv, outputUrl, resetOutputStore, type OutputStore } from '@/lib/storage'
 import { KeepOutputError, deleteTakeOutput, keepTakeOutput } from '@/lib/storage/keep-output'
 import { LocalDiskStore } from '@/lib/storage/local-disk-store'

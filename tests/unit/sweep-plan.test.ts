@@ -8,6 +8,8 @@ import {
   parseSweepValue,
   rangeValues,
   seedOfCell,
+  seedOfRecord,
+  seedRecordOf,
   sweepInputs,
   sweepSize,
   sweepableFields,
@@ -142,6 +144,31 @@ describe('sweepInputs', () => {
     expect(seedOfCell(5, 3, false)).toBe(5)
     expect(seedOfCell(5, 3, true)).toBe(8)
     expect(seedOfCell(SEED_LIMIT - 1, 1, true)).toBe(0)
+  })
+
+  it('counts 64-bit seeds exactly, wrapping at 2⁶⁴, and reads seeds as sweep records keep them', () => {
+    expect(seedOfCell('1490631192028410600', 3, true)).toBe('1490631192028410603')
+    expect(seedOfCell('1490631192028410600', 3, false)).toBe('1490631192028410600')
+    expect(seedOfCell('18446744073709551615', 1, true)).toBe(0)
+    expect(seedOfCell(Number.MAX_SAFE_INTEGER, 1, true)).toBe('9007199254740992')
+    // A record keeps digits; a small seed comes back as a number.
+    expect(seedOfCell('42', 1, true)).toBe(43)
+    expect(seedRecordOf('1490631192028410600')).toBe('1490631192028410600')
+    expect(seedRecordOf(42)).toBe('42')
+    expect(seedRecordOf(null)).toBeNull()
+    expect(seedOfRecord('42')).toBe(42)
+    expect(seedOfRecord('1490631192028410600')).toBe('1490631192028410600')
+    expect(seedOfRecord(null)).toBeNull()
+    expect(sweepInputs({ prompt: 'x' }, [{ field: 'guidance_scale', values: [1, 2] }], '1490631192028410600', true).map((input) => input[SEED_FIELD])).toEqual([
+      '1490631192028410600',
+      '1490631192028410601',
+    ])
+  })
+
+  it('reads a 64-bit seed typed in a list digit for digit', () => {
+    expect(parseSweepValue(field('seed'), ' 1490631192028410600 ')).toBe('1490631192028410600')
+    expect(parseSweepValue(field('seed'), '42')).toBe(42)
+    expect(parseSweepValue(field('guidance_scale'), '1490631192028410600')).toBe(1490631192028410600)
   })
 })
 

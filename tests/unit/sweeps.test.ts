@@ -43,6 +43,15 @@ describe('checkSweepRequest', () => {
     expect(new Set(varied.sweep.inputs.map((input) => input.seed)).size).toBe(6)
   })
 
+  it('keeps a 64-bit seed digit for digit in every cell, and refuses a seed that is not a whole number', () => {
+    const checked = checkSweepRequest({ endpointId: V2V, input: { ...BASE, seed: '1490631192028410600' }, axes: STEPS_BY_GUIDANCE, concurrency: 2, varySeed: true })
+    if (!checked.ok) throw new Error(checked.problem.detail)
+    expect(checked.sweep.seed).toBe('1490631192028410600')
+    expect(checked.sweep.inputs.map((input) => input.seed)).toEqual(Array.from({ length: 6 }, (_, index) => `149063119202841060${index}`))
+    const rounded = checkSweepRequest({ endpointId: V2V, input: { ...BASE, seed: 1.5 }, axes: STEPS_BY_GUIDANCE, concurrency: 2, varySeed: false })
+    expect(rounded).toMatchObject({ ok: false, status: 400, problem: { field: 'seed' } })
+  })
+
   it('sets no seed on an endpoint without one', () => {
     const checked = checkSweepRequest({
       endpointId: PRO,
@@ -84,7 +93,7 @@ const sweepRecord = (endpointId: string, patch: Partial<CreateSweepInput> = {}):
   endpointId,
   input: BASE,
   axes: STEPS_BY_GUIDANCE,
-  seed: 42,
+  seed: '42',
   varySeed: false,
   concurrency: 2,
   cellCount: 6,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FILE_CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, fileResponseHeaders } from '@/lib/http/file-headers'
 import { isMediaType } from '@/lib/http/media-type'
 import { FileStore, UploadRefusal } from '@/lib/local-fal/files'
-import { runFfmpeg } from '@/lib/local-fal/media-tools'
+import { runFfmpeg } from '@/lib/media/media-tools'
 import { sniffMedia } from '@/lib/local-fal/upload-sniff'
 import { LocalDiskStore } from '@/lib/storage/local-disk-store'
 

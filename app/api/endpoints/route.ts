@@ -1,9 +1,9 @@
 import { catalog } from '@/lib/endpoints'
+import { route } from '@/lib/http/route'
 
-export const dynamic = 'force-static'
+export const dynamic = 'force-dynamic'
 
-export function GET() {
-  return Response.json(
-    catalog.endpoints.map(({ id, title, category, input, output }) => ({ id, title, category, input, output })),
-  )
-}
+/** GET /api/endpoints: the catalog's endpoints, with their input and output schemas. */
+export const GET = route({}, () =>
+  Response.json(catalog.endpoints.map(({ id, title, category, input, output }) => ({ id, title, category, input, output }))),
+)

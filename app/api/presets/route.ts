@@ -1,30 +1,28 @@
-import { NextResponse, type NextRequest } from 'next/server'
+import { NextResponse } from 'next/server'
 import { createPreset, DuplicatePresetNameError, listPresets } from '@/lib/db/queries'
-import { checkCreatePreset, checkEndpointParam, readPresetBody } from '@/lib/presets/preset-input'
-import { presetViewOf, type PresetProblem } from '@/lib/presets/preset-view'
+import { ApiError, refusalOf } from '@/lib/http/api-error'
+import { route } from '@/lib/http/route'
+import { checkCreatePreset, checkEndpointParam } from '@/lib/presets/preset-input'
+import { presetViewOf, PRESET_BODY_MAX_BYTES } from '@/lib/presets/preset-view'
 
 export const dynamic = 'force-dynamic'
 
-const problem = (status: number, body: PresetProblem) => NextResponse.json(body, { status })
-
 /** GET /api/presets?endpoint=<id>: that endpoint's presets, by name. */
-export async function GET(request: NextRequest) {
+export const GET = route({}, async (request) => {
   const endpoint = checkEndpointParam(request.nextUrl.searchParams.get('endpoint'))
-  if (!endpoint.ok) return problem(endpoint.status, endpoint.problem)
+  if (!endpoint.ok) throw refusalOf(endpoint)
   const presets = await listPresets(endpoint.value)
   return NextResponse.json({ presets: presets.map(presetViewOf) }, { headers: { 'cache-control': 'no-store' } })
-}
+})
 
 /** POST /api/presets `{ endpointId, name, values }`: 201 and the preset; 409 for a name the endpoint has. */
-export async function POST(request: NextRequest) {
-  const body = await readPresetBody(request)
-  if (!body.ok) return problem(body.status, body.problem)
-  const input = checkCreatePreset(body.value)
-  if (!input.ok) return problem(input.status, input.problem)
+export const POST = route({ body: { json: PRESET_BODY_MAX_BYTES } }, async (_request, { body }) => {
+  const input = checkCreatePreset(body)
+  if (!input.ok) throw refusalOf(input)
   try {
     return NextResponse.json(presetViewOf(await createPreset(input.value)), { status: 201 })
   } catch (error) {
-    if (error instanceof DuplicatePresetNameError) return problem(409, { detail: error.message, field: 'name' })
+    if (error instanceof DuplicatePresetNameError) throw new ApiError(409, error.message, { field: 'name' })
     throw error
   }
-}
+})

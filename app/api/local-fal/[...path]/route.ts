@@ -1,6 +1,7 @@
 import { localFalRefusal } from '@/lib/local-fal/access'
 import { handleLocalFal } from '@/lib/local-fal/http'
-import { localFal, runsLocalSimulator } from '@/lib/local-fal/instance'
+import { runsLocalSimulator } from '@/lib/fal/backend'
+import { localFal } from '@/lib/local-fal/instance'
 
 export const dynamic = 'force-dynamic'
 

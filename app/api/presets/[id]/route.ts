@@ -1,35 +1,30 @@
-import { NextResponse, type NextRequest } from 'next/server'
+import { NextResponse } from 'next/server'
 import { deletePreset, DuplicatePresetNameError, renamePreset } from '@/lib/db/queries'
-import { checkRenamePreset, readPresetBody } from '@/lib/presets/preset-input'
-import { presetViewOf, type PresetProblem } from '@/lib/presets/preset-view'
+import { ApiError, refusalOf } from '@/lib/http/api-error'
+import { route } from '@/lib/http/route'
+import { checkRenamePreset } from '@/lib/presets/preset-input'
+import { presetViewOf, PRESET_BODY_MAX_BYTES } from '@/lib/presets/preset-view'
 
 export const dynamic = 'force-dynamic'
 
-interface Context {
-  params: Promise<{ id: string }>
-}
-
-const problem = (status: number, body: PresetProblem) => NextResponse.json(body, { status })
-const notFound = () => problem(404, { detail: 'No such preset' })
+const noSuchPreset = () => new ApiError(404, 'No such preset')
 
 /** PATCH `{ name }`: the renamed preset; 409 for a name the endpoint has. */
-export async function PATCH(request: NextRequest, { params }: Context) {
-  const { id } = await params
-  const body = await readPresetBody(request)
-  if (!body.ok) return problem(body.status, body.problem)
-  const input = checkRenamePreset(body.value)
-  if (!input.ok) return problem(input.status, input.problem)
+export const PATCH = route<{ id: string }, { json: number }>({ body: { json: PRESET_BODY_MAX_BYTES } }, async (_request, { params: { id }, body }) => {
+  const input = checkRenamePreset(body)
+  if (!input.ok) throw refusalOf(input)
   try {
     const preset = await renamePreset(id, input.value.name)
-    return preset ? NextResponse.json(presetViewOf(preset)) : notFound()
+    if (!preset) throw noSuchPreset()
+    return NextResponse.json(presetViewOf(preset))
   } catch (error) {
-    if (error instanceof DuplicatePresetNameError) return problem(409, { detail: error.message, field: 'name' })
+    if (error instanceof DuplicatePresetNameError) throw new ApiError(409, error.message, { field: 'name' })
     throw error
   }
-}
+})
 
 /** DELETE: 204, or 404 when there is no such preset. */
-export async function DELETE(_request: NextRequest, { params }: Context) {
-  const { id } = await params
-  return (await deletePreset(id)) ? new Response(null, { status: 204 }) : notFound()
-}
+export const DELETE = route<{ id: string }>({}, async (_request, { params: { id } }) => {
+  if (!(await deletePreset(id))) throw noSuchPreset()
+  return new Response(null, { status: 204 })
+})

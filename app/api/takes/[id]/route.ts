@@ -3,7 +3,7 @@ import { deleteTake, getTake } from '@/lib/db/queries'
 import { isOwnerRequest } from '@/lib/auth/session'
 import { deleteTakeOutput } from '@/lib/storage/keep-output'
 import { takeViewOf } from '@/lib/takes/take-view'
-import { waitForFinishedTake } from '@/lib/takes/wait-for-take'
+import { waitForFinishedTake } from '@/lib/takes/take-watch'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,10 +1,8 @@
 import 'server-only'
-import path from 'node:path'
-import { localBackendBase, type BackendMode } from '@/lib/fal/backend'
+import { stat } from 'node:fs/promises'
+import { localBackendBase, runsLocalSimulator, type BackendMode } from '@/lib/fal/backend'
+import { fileIdOf, simulatorDataDir, simulatorFilesDir, storedFilePath } from '@/lib/fal/local-simulator'
 import { localSimulatorAuthorization } from '@/lib/fal/local-simulator-key'
-import { readLocalFalConfig } from './config'
-import { FileStore, fileIdOf } from './files'
-import { runsLocalSimulator } from './instance'
 
 /** Where the studio reads a file of its local simulator. */
 export type SimulatorFile =
@@ -12,6 +10,13 @@ export type SimulatorFile =
   /** The simulator of another studio process (TAKES_LOCAL_FAL_URL): configuration, not request input. */
   | { kind: 'http'; url: string; allowHosts: string[]; headers: Record<string, string> }
   | { kind: 'missing' }
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  )
+}
 
 /**
  * How to read the simulator file that `url` names without fetching `url` itself (whatever host it
@@ -24,8 +29,8 @@ export async function simulatorFile(url: string, mode: BackendMode, env: NodeJS.
   const id = fileIdOf(url)
   if (!id) return undefined
   if (runsLocalSimulator(env)) {
-    const file = await new FileStore(path.join(readLocalFalConfig(env).dataDir, 'files')).localPath(id)
-    return file ? { kind: 'disk', path: file } : { kind: 'missing' }
+    const file = storedFilePath(simulatorFilesDir(simulatorDataDir(env)), id)
+    return (await exists(file)) ? { kind: 'disk', path: file } : { kind: 'missing' }
   }
   const base = new URL(localBackendBase(env))
   const port = base.port || (base.protocol === 'https:' ? '443' : '80')

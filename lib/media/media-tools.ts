@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 
-import type { MediaFacts } from '../generation/output-shape'
+import type { MediaFacts } from '@/lib/generation/output-shape'
 
 // Re-exported so callers of the media tools need only this module.
-export type { MediaFacts, OutputShape } from '../generation/output-shape'
+export type { MediaFacts, OutputShape } from '@/lib/generation/output-shape'
 
 const platformDir = `${process.platform}-${process.arch}`
 const exe = process.platform === 'win32' ? '.exe' : ''

@@ -1,6 +1,7 @@
 import { cookies } from 'next/headers'
 import { authConfig, isSignedIn, SESSION_COOKIE } from '@/lib/auth/session'
 import { formatUsd } from '@/lib/pricing/estimate'
+import { LiveSpend } from '@/components/live/live-spend'
 import { spendCaps, spentToday } from '@/lib/takes/spend-guard'
 
 /** Today's spend (and the daily cap), then "Sign out" when the studio has a password. Shown only to the studio's owner: never on a signed-out take page. */
@@ -14,7 +15,7 @@ export async function SessionControls() {
     <>
       {spent !== null && (
         <p data-testid="spend-today" className="text-xs text-muted" title="Billed today, plus the estimates of takes still running (UTC day)">
-          Today <span className="font-mono text-white">{formatUsd(spent)}</span>
+          Today <LiveSpend initial={spent} />
           {perDay !== undefined && <> of {formatUsd(perDay)}</>}
         </p>
       )}

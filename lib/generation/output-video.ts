@@ -17,10 +17,17 @@ export type Output = { [key: string]: JsonValue }
 
 export const num = (value: JsonValue | undefined) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
 
-/** The video file of an endpoint's output (`{ video: VideoFile }` for all LTX-2 endpoints). */
-export function videoOf(output: Output): VideoFacts | null {
-  const video = output.video
-  if (typeof video !== 'object' || video === null || Array.isArray(video) || typeof video.url !== 'string') return null
+function isRecord(value: unknown): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The video file of an endpoint's output (`{ video: VideoFile }` for all LTX-2 endpoints): the one
+ * reader of fal's `output.video`, for the pages, the bill and the output copy. Null when it has none.
+ */
+export function videoOf(output: unknown): VideoFacts | null {
+  const video = isRecord(output) ? output.video : undefined
+  if (!isRecord(video) || typeof video.url !== 'string') return null
   return {
     url: video.url,
     contentType: typeof video.content_type === 'string' ? video.content_type : undefined,

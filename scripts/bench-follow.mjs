@@ -1,20 +1,25 @@
 // Many takes in flight on one studio process (the production server, built into TAKES_DIST_DIR
-// first if there is none) against its simulator: the process's CPU and memory, fal calls per take,
-// and how soon each take is settled after fal completed it.
+// first if there is none) against the simulator: the process's CPU, memory and event-loop delay,
+// fal calls per take, and how soon each take is settled after fal completed it.
 //
-// BENCH_TAKES takes (500) are submitted through the fal proxy, as the browser does, so each is
-// recorded and followed by the server's follower. The simulator runs them all at once, each a tiny
-// render (9 frames, 32 × 32), held by the simulator's `slowRunsMs` fault (per take, through its test
-// tag) so that none completes before all are submitted (the hold is measured from a warm-up of a few
-// submits, or BENCH_HOLD_MS); completions are then spread over BENCH_SPREAD_MS (120 s: about 4 a
-// second for 500, as 500 takes of two minutes would end). Nothing watches the takes during the run
-// (no page, no polling of the studio): only the follower works. Afterwards the bench reads the
-// database (PGlite's files, once the studio has stopped; or a fresh PostgreSQL database at
-// BENCH_DATABASE_URL when BENCH_POSTGRES=1)
-// and the simulator's request files:
+// BENCH_MODE:
+//   split  (the default when PostgreSQL answers at BENCH_DATABASE_URL): the follower's process is
+//          measured alone, as it runs against fal. The simulator runs in a second studio process
+//          (TAKES_FOLLOWER=0) on the same fresh database, and the measured one uses it through
+//          TAKES_LOCAL_FAL_URL, so the simulator's renders are not in the measured process.
+//   single (the default otherwise): one studio out of the box, on PGlite, its simulator inside it.
+//
+// BENCH_TAKES takes (500) are submitted through the measured studio's fal proxy, as the browser
+// does, so each is recorded and followed by its follower. The simulator runs them all at once, each
+// a tiny render (9 frames, 32 × 32), held by its `slowRunsMs` fault (per take, through its test tag)
+// so that none completes before all are submitted (the hold is estimated from a warm-up, at most
+// 240 s, or BENCH_HOLD_MS); completions are then spread over BENCH_SPREAD_MS (120 s: about 4 a
+// second for 500, as 500 two-minute takes would end). Nothing watches the takes during the run (no
+// page, no polling of the studio): only the follower works. Afterwards the bench reads the
+// database and the simulator's request files:
 //   settled = takes.updated_at of the finishing write − the simulator's completedAt.
-// CPU is the studio process's own (utime + stime from /proc/<pid>/stat; the simulator runs inside
-// it, its ffmpeg renders and the poster frames of settles are children, counted apart).
+// CPU is the measured process's own (utime + stime from /proc/<pid>/stat); its ffmpeg children
+// (poster frames; in single mode the renders too) are counted apart.
 import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -66,25 +71,23 @@ function sampleProcess(pid) {
   return { samples, stop: () => clearInterval(timer) }
 }
 
-/** Every take's times, from the studio's database once its process has stopped (PGlite) or live (PostgreSQL). */
+/** Every take's times: from PostgreSQL, or from PGlite's files once the studio has stopped. */
 async function readTakes(studio, databaseUrl) {
-  const query = `SELECT id, fal_request_id, status, copy_status, video_key, created_at, started_at, completed_at, updated_at FROM takes`
-  if (databaseUrl) {
-    const { default: pg } = await import('pg')
-    const client = new pg.Client({ connectionString: databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(query)).rows
-    } finally {
-      await client.end()
-    }
+  const query = `SELECT id, fal_request_id, status, copy_status, video_key, created_at, completed_at, updated_at FROM takes`
+  if (!databaseUrl) return queryStoppedStudio(studio, query)
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    return (await client.query(query)).rows
+  } finally {
+    await client.end()
   }
-  return queryStoppedStudio(studio, query)
 }
 
-/** The simulator's record of each request (when it started and completed), from its files. */
-function simulatorRequests(studio) {
-  const dir = path.join(studio.dataDir, 'local-fal', 'requests')
+/** The simulator's record of each request (when it completed), from its files. */
+function simulatorRequests(simulator) {
+  const dir = path.join(simulator.dataDir, 'local-fal', 'requests')
   const byId = new Map()
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.json')) continue
@@ -108,16 +111,26 @@ function peakInFlight(intervals) {
 }
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
+const loopDelay = (delay) => (delay ? `event-loop delay p50 ${delay.p50} ms, p99 ${delay.p99} ms, max ${delay.max} ms` : 'event-loop delay unknown')
+
+/** The studio to measure and the one whose simulator runs the takes (the same one in single mode). */
+async function startStudios() {
+  const mode = process.env.BENCH_MODE
+  const databaseUrl = mode === 'single' ? null : await freshDatabase('follow')
+  if (mode === 'split' && !databaseUrl) throw new Error('BENCH_MODE=split needs PostgreSQL at BENCH_DATABASE_URL')
+  const simulatorEnv = { TAKES_LOCAL_CONCURRENCY: String(TAKES + 10), TAKES_LOCAL_RENDER_MS: String(RENDER_MS) }
+  if (!databaseUrl) {
+    const studio = await startStudio(simulatorEnv)
+    return { mode: 'single', databaseUrl, studio, simulator: studio }
+  }
+  const simulator = await startStudio({ ...simulatorEnv, DATABASE_URL: databaseUrl, TAKES_FOLLOWER: '0' })
+  const studio = await startStudio({ DATABASE_URL: databaseUrl, TAKES_LOCAL_FAL_URL: `${simulator.url}/api/local-fal` })
+  return { mode: 'split', databaseUrl, studio, simulator }
+}
 
 try {
   ensureBuild()
-  const databaseUrl = process.env.BENCH_POSTGRES === '1' ? await freshDatabase('follow') : null
-  if (process.env.BENCH_POSTGRES === '1' && !databaseUrl) throw new Error('BENCH_POSTGRES=1 but no PostgreSQL answers at BENCH_DATABASE_URL')
-  const studio = await startStudio({
-    TAKES_LOCAL_CONCURRENCY: String(TAKES + 10),
-    TAKES_LOCAL_RENDER_MS: String(RENDER_MS),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  })
+  const { mode, databaseUrl, studio, simulator } = await startStudios()
   const videoUrl = await uploadClip(studio)
   // Warm-up takes (not counted): first the first compiles and the clip's facts, then how fast submits go.
   const submitSome = async (count) => {
@@ -135,18 +148,19 @@ try {
   const perSubmitMs = (performance.now() - warmStart) / (2 * SUBMITS_AT_ONCE)
   // Held streams are silent until their take completes: keep that well under the 300 s after which
   // Node's fetch gives up on a silent body (the follower would then poll instead).
-  const holdMs = HOLD_MS ?? Math.round(perSubmitMs * TAKES * 1.25 + 15_000)
+  const holdMs = HOLD_MS ?? Math.min(240_000, Math.round(perSubmitMs * TAKES * 1.25 + 15_000))
   for (let i = 0; ; i++) {
-    if ((await control(studio)).counters.resultCalls >= warmUp) break
+    if ((await control(simulator)).counters.resultCalls >= warmUp) break
     if (i > 240) throw new Error('the warm-up takes did not finish')
     await sleep(500)
   }
   await sleep(2000)
   console.log(
-    `bench:follow: ${TAKES} takes on one studio process (${databaseUrl ? 'PostgreSQL' : 'PGlite'}), held until ${(holdMs / 1000).toFixed(0)} s after the first submit` +
-      ` (warm-up: ${perSubmitMs.toFixed(0)} ms a submit), then completing over ${SPREAD_MS / 1000} s; load average ${loadAverage()}`,
+    `bench:follow: ${TAKES} takes on one studio process (${mode === 'split' ? 'PostgreSQL, the simulator in a second process' : 'PGlite, its simulator inside it'}),` +
+      ` held until ${(holdMs / 1000).toFixed(0)} s after the first submit (warm-up: ${perSubmitMs.toFixed(0)} ms a submit), then completing over ${SPREAD_MS / 1000} s; load average ${loadAverage()}`,
   )
-  await control(studio, { resetCounters: true })
+  await control(simulator, { resetCounters: true })
+  await Promise.all([studio.probe(), simulator.probe()]) // the event loops' delays are counted from here
 
   const sampler = sampleProcess(studio.pid)
   const startedAt = Date.now()
@@ -164,7 +178,7 @@ try {
         const completesAt = firstCompletion + (SPREAD_MS * i) / TAKES
         const hold = completesAt - RENDER_MS - Date.now()
         if (hold <= 0) lateSubmits += 1
-        await control(studio, { tag, faults: { slowRunsMs: Math.max(0, Math.round(hold)) } })
+        await control(simulator, { tag, faults: { slowRunsMs: Math.max(0, Math.round(hold)) } })
         const submitAt = performance.now()
         ids[i] = await submitTake(studio, TINY_TAKE.endpointId, TINY_TAKE.input(videoUrl, `bench follow ${i}`), tag)
         submitMs.push(performance.now() - submitAt)
@@ -173,15 +187,18 @@ try {
   )
   const submittedIn = Date.now() - startedAt
   marks.submitted = performance.now()
+  const delays = { submitting: await studio.probe() }
   console.log(
     `  ${TAKES} submitted in ${(submittedIn / 1000).toFixed(1)} s, ${SUBMITS_AT_ONCE} at a time; each submit ${summary(submitMs)}` +
       (lateSubmits ? `\n  ${lateSubmits} submitted after their planned start (submitting took longer than the hold: raise BENCH_HOLD_MS)` : ''),
   )
+  await sleep(Math.max(0, firstCompletion - RENDER_MS - Date.now()))
+  delays.holding = await studio.probe()
 
   // Waits on the simulator's counters only (in memory, no database): every result fetched.
   let counters
   for (;;) {
-    counters = (await control(studio)).counters
+    counters = (await control(simulator)).counters
     if (counters.resultCalls >= TAKES) break
     if (Date.now() - startedAt > holdMs + SPREAD_MS + 10 * 60_000) throw new Error(`only ${counters.resultCalls} of ${TAKES} results fetched after ${(Date.now() - startedAt) / 1000} s`)
     await sleep(1000)
@@ -195,11 +212,14 @@ try {
   }
   sampler.stop()
   marks.settled = performance.now()
-  counters = (await control(studio)).counters
+  delays.completing = await studio.probe()
+  const simulatorDelay = mode === 'split' ? await simulator.probe() : null
+  if (process.env.BENCH_CPU_PROFILE) console.log(`  CPU profile of the studio: ${process.env.BENCH_CPU_PROFILE}`)
+  counters = (await control(simulator)).counters
   await studio.halt() // stopped before its database files are read (PGlite is one process's)
 
-  const rows = databaseUrl ? await readTakes(studio, databaseUrl) : await readTakes(studio, null)
-  const requests = simulatorRequests(studio)
+  const rows = await readTakes(studio, databaseUrl)
+  const requests = simulatorRequests(simulator)
   const mine = new Set(ids)
   const takes = rows.filter((row) => mine.has(row.id))
   const statuses = {}
@@ -250,14 +270,15 @@ try {
       ` (${(last.cpu - first.cpu).toFixed(1)} CPU s; its ffmpeg children: ${(last.childCpu - first.childCpu).toFixed(1)} CPU s)`,
   )
   console.log(`  RSS: ${mb(first.rss)} at the start, ${mb(Math.max(...samples.map((s) => s.rss)))} at most, ${mb(last.rss)} at the end`)
-  console.log(`  submitting:                        ${phase(marks.start, marks.submitted)}`)
-  console.log(`  all in flight, nothing changing:   ${phase(marks.submitted + 2000, marks.firstCompletion)}`)
-  console.log(`  completing (renders, settles):     ${phase(marks.firstCompletion, marks.settled)}`)
+  console.log(`  submitting:                       ${phase(marks.start, marks.submitted)}; ${loopDelay(delays.submitting)}`)
+  console.log(`  all in flight, nothing changing:  ${phase(marks.submitted + 2000, marks.firstCompletion)}; ${loopDelay(delays.holding)}`)
+  console.log(`  completing and settling:          ${phase(marks.firstCompletion, marks.settled)}; ${loopDelay(delays.completing)}`)
+  if (simulatorDelay) console.log(`  (the simulator's process over the whole run: ${loopDelay(simulatorDelay)}: it delays what "fal" answers)`)
   console.log(
     `Calls to fal: ${counters.streamCalls} status streams, ${counters.statusCalls} status polls, ${counters.resultCalls} results, ${counters.submits} submits` +
       ` = ${(followCalls / TAKES).toFixed(2)} follow calls per take, ${(followCalls / takeMinutes).toFixed(2)} per take per minute in flight (mean time in flight ${(takeMinutes / TAKES).toFixed(1)} min)`,
   )
-  console.log(`fal completed → settled record (takes.updated_at):  ${summary(settled)}`)
+  console.log(`fal completed → settled record (takes.updated_at)  ${summary(settled)}`)
   console.log(`  fal completed → settling began, result fetched (takes.completed_at)  ${summary(noticed)}`)
   if (copying.length) {
     console.log(`  settling began → output copied (download, poster frame; the kept file's mtime)  ${summary(copying)}`)

@@ -32,10 +32,10 @@ const MIN_CHANGES = Math.max(1, Number(process.env.BENCH_CHANGES ?? 60))
 // Long enough that the page is open before most of a take's lines (8 steps, RENDER_MS / 8 apart).
 const RENDER_MS = Number(process.env.BENCH_RENDER_MS ?? 10_000)
 const TARGET_P95_MS = 150
-const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
 
 /**
- * Runs in the page before its scripts: notes when an event stream opens, and for every change to
+ * Runs in the page before its scripts: notes when each event stream opens (the take's, and the
+ * header's studio-wide one), and for every change to
  * the DOM the time of the next frame (after the DOM has it): each log line's first appearance, and
  * each new state of the status badge and the live line.
  */
@@ -46,7 +46,8 @@ function watchPage() {
   window.EventSource = class extends Native {
     constructor(...args) {
       super(...args)
-      this.addEventListener('open', () => bench.opened.push(Date.now()))
+      const url = String(args[0])
+      this.addEventListener('open', () => bench.opened.push({ url, at: Date.now() }))
     }
   }
   let last = ''
@@ -108,6 +109,13 @@ async function waitFor(page, predicate, arg, timeout = 30_000) {
   await page.waitForFunction(predicate, arg, { timeout, polling: 20 })
 }
 
+/** When the page's stream of take `id` opened. */
+async function takeStreamOpened(page, id) {
+  const path = `/api/takes/${id}/events`
+  await waitFor(page, (path) => window.__bench.opened.some((stream) => stream.url.includes(path)), path)
+  return page.evaluate((path) => window.__bench.opened.find((stream) => stream.url.includes(path)).at, path)
+}
+
 /** Part 1: log lines from the simulator to the page, take after take, until enough were seen. */
 async function simulatorToPage(studio, browser, databaseUrl) {
   const videoUrl = await uploadClip(studio)
@@ -145,8 +153,7 @@ async function simulatorToPage(studio, browser, databaseUrl) {
       if (name === 'view') for (const log of view.logs) if (!arrived.has(log.message)) arrived.set(log.message, at)
     })
     await page.goto(`${studio.url}/t/${id}`, { waitUntil: 'domcontentloaded' })
-    await waitFor(page, () => window.__bench.opened.length > 0)
-    const openedAt = await page.evaluate(() => window.__bench.opened[0])
+    const openedAt = await takeStreamOpened(page, id)
     await waitFor(page, () => /Completed|Failed|Cancelled/.test(document.querySelector('[data-testid="take-status-badge"]')?.textContent ?? ''), undefined, 60_000)
     await sleep(100) // the last frame callbacks
     const { lines, states } = await page.evaluate(() => window.__bench)
@@ -200,7 +207,7 @@ async function databaseToPage(studio, browser, databaseUrl) {
     await context.addInitScript(watchPage)
     const page = await context.newPage()
     await page.goto(`${studio.url}/t/${id}`, { waitUntil: 'domcontentloaded' })
-    await waitFor(page, () => window.__bench.opened.length > 0)
+    await takeStreamOpened(page, id)
     await sleep(300)
     const shown = []
     const dom = []
@@ -263,19 +270,24 @@ try {
   })
   const browser = await launchChromium()
   console.log(`bench:live on ${databaseUrl ? 'PostgreSQL (a fresh database)' : 'PGlite'}, ≥ ${MIN_CHANGES} changes each; load average ${loadAverage()}`)
+  await studio.probe() // the studio's event-loop delays are counted from here
   const simulated = await simulatorToPage(studio, browser, databaseUrl)
+  const loopDuringSimulated = await studio.probe()
   report('simulator → page (a log line from the simulator, through the follower, database, change feed and the take’s event stream)', simulated)
   if (simulated.written.length) {
     console.log(`  split at the database's notification, heard by the bench: simulator → follower's write committed  ${summary(simulated.written)}`)
     console.log(`                                                            notification → next frame in the page  ${summary(simulated.afterWrite)}`)
   }
   console.log(`  by line: ${[...simulated.byKind].map(([kind, values]) => `"${kind}" p50 ${percentile(values, 50).toFixed(0)} max ${Math.max(...values).toFixed(0)} (${values.length})`).join(', ')}`)
+  if (loopDuringSimulated) console.log(`  the studio's event loop meanwhile (it runs the simulator and its renders too): delay p50 ${loopDuringSimulated.p50} ms, p99 ${loopDuringSimulated.p99} ms, max ${loopDuringSimulated.max} ms`)
   if (simulated.completions.length) console.log(`  the end: "Done" → page says Completed (result fetched, output copied, recorded)  ${summary(simulated.completions)}`)
   let direct = null
   if (databaseUrl) {
     direct = await databaseToPage(studio, browser, databaseUrl)
     report('database → page (an UPDATE of the take’s status by another connection, through NOTIFY, the change feed and the event stream)', direct)
     console.log(`  the UPDATE itself   ${summary(direct.writes, 1)}`)
+    const loop = await studio.probe()
+    if (loop) console.log(`  the studio's event loop meanwhile: delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`)
   } else {
     console.log('database → page: skipped (needs PostgreSQL: set BENCH_DATABASE_URL)')
   }

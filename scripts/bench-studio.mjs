@@ -61,7 +61,9 @@ export async function startStudio(env = {}, { dataDir = mkdtempSync(path.join(tm
   const url = `http://127.0.0.1:${port}`
   if (await answers(url)) throw new Error(`Something already answers on port ${port}: stop it or set BENCH_PORT.`)
   let log = ''
-  const child = spawn(process.execPath, ['scripts/serve.mjs'], {
+  // The probe reports the event loop's delays (and with BENCH_CPU_PROFILE=<file>, a CPU profile) on demand.
+  const probeFile = path.join(mkdtempSync(path.join(tmpdir(), 'takes-bench-probe-')), 'probe.json')
+  const child = spawn(process.execPath, ['--import', path.resolve('scripts/bench-probe.mjs'), 'scripts/serve.mjs'], {
     env: {
       ...process.env,
       TAKES_DIST_DIR: DIST_DIR,
@@ -72,6 +74,7 @@ export async function startStudio(env = {}, { dataDir = mkdtempSync(path.join(tm
       TAKES_DATA_DIR: dataDir,
       TAKES_RATE_SUBMIT: '100000',
       TAKES_RATE_UPLOAD: '100000',
+      BENCH_PROBE_FILE: probeFile,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,6 +99,7 @@ export async function startStudio(env = {}, { dataDir = mkdtempSync(path.join(tm
   const stop = async () => {
     await halt()
     rmSync(dataDir, { recursive: true, force: true })
+    rmSync(path.dirname(probeFile), { recursive: true, force: true })
   }
   stop.sync = kill
   cleanups.push(stop)
@@ -105,7 +109,17 @@ export async function startStudio(env = {}, { dataDir = mkdtempSync(path.join(tm
     if (i > 600) throw new Error(`the studio did not start in 2 minutes:\n${log}`)
     await sleep(200)
   }
-  return { url, port, pid: child.pid, dataDir, child, log: () => log, halt, stop }
+  /**
+   * The event loop's delays (ms) since the last call (or the start); with BENCH_CPU_PROFILE set, also
+   * writes the studio's CPU profile so far to that file.
+   */
+  const probe = async () => {
+    rmSync(probeFile, { force: true })
+    child.kill('SIGUSR2')
+    for (let i = 0; i < 600 && !existsSync(probeFile); i++) await sleep(50)
+    return existsSync(probeFile) ? JSON.parse(readFileSync(probeFile, 'utf8')) : null
+  }
+  return { url, port, pid: child.pid, dataDir, child, log: () => log, halt, stop, probe }
 }
 
 async function answers(url) {

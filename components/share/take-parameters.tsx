@@ -23,7 +23,8 @@ function ParameterValue({ value }: { value: JsonValue }) {
 
 /** Every field of the take's input (what was sent; fields left out took the endpoint's defaults). */
 export function TakeParameters({ input }: { input: Payload }) {
-  const entries = Object.entries(input)
+  // The prompt first, as everywhere a take is shown (the stored input keeps no order of its own).
+  const entries = Object.entries(input).sort(([a], [b]) => Number(b === 'prompt') - Number(a === 'prompt'))
   return (
     <section aria-labelledby="take-parameters-title" className="rounded-lg border border-line bg-panel p-4">
       <h2 id="take-parameters-title" className="text-sm font-medium">

@@ -1,4 +1,6 @@
 import 'server-only'
+import { settingsOf } from '@/lib/settings'
+import { crossSiteRefused, signInRequired } from '@/lib/http/api-error'
 import { createRouteHandler } from '@fal-ai/server-proxy/nextjs'
 import type { NextRequest } from 'next/server'
 import type { Catalog } from '@/lib/endpoints'
@@ -98,10 +100,8 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
 
   async function handle(request: NextRequest): Promise<Response> {
     // This route is outside proxy.ts (its bodies are large), so it guards itself, before anything else.
-    if (isCrossOrigin(request.method.toUpperCase(), request.headers, env.TAKES_PUBLIC_URL)) return refuse(403, 'Requests from another site are refused.')
-    if (!(await isOwnerRequest(request.headers, env))) {
-      return jsonResponse({ detail: 'Sign in first.', error_type: 'sign_in_required' }, { status: 401 })
-    }
+    if (isCrossOrigin(request.method.toUpperCase(), request.headers, settingsOf(env).publicUrl)) return crossSiteRefused().toResponse()
+    if (!(await isOwnerRequest(request.headers, env))) return signInRequired().toResponse()
     const target = parseFalTarget(request.headers.get(TARGET_HEADER))
     if (!target) return refuse(403, 'This proxy only reaches the studio’s fal endpoints')
     if (request.method.toUpperCase() !== METHOD_OF[target.kind]) return refuse(405, 'Method not allowed for this target')
@@ -125,7 +125,10 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (problem) return refuse(415, problem)
     }
 
-    if (target.kind === 'submit') return submitThroughService(target.endpointId, body, request.headers)
+    if (target.kind === 'submit') {
+      if (!catalog.find(target.endpointId)) return refuse(403, 'Endpoint is not in the studio’s catalog')
+      return submitThroughService(target.endpointId, body, request.headers)
+    }
 
     const headers = new Headers()
     request.headers.forEach((value, key) => {
@@ -136,11 +139,16 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (name === 'user-agent' || name === 'content-type' || name === 'accept') headers.set(name, value)
     })
     headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase))
-    // File URLs must lead to the backend that holds the files: this server's own, or a shared one.
-    if (mode === 'local') headers.set(ORIGIN_HEADER, env.TAKES_LOCAL_FAL_URL && !env.TAKES_PUBLIC_URL ? new URL(localBase).origin : publicOriginOf(request.headers, env))
+    if (mode === 'local') headers.set(ORIGIN_HEADER, filesOrigin(request.headers))
     const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
     const handler = forward[request.method.toUpperCase() as 'GET' | 'POST' | 'PUT']
     return handler(forwarded as NextRequest)
+  }
+
+  /** Where the simulator's file URLs must lead: this server's own origin, or a shared simulator's; never the caller's say. */
+  function filesOrigin(headers: Headers): string {
+    const { localFalUrl, publicUrl } = settingsOf(env)
+    return localFalUrl && !publicUrl ? new URL(localBase).origin : publicOriginOf(headers, env)
   }
 
   /** A submit goes to the take service (which submits with the server's own client), never forwarded as is. */
@@ -156,6 +164,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     headers.forEach((value, name) => {
       if (name.startsWith('x-fal-') && name !== TARGET_HEADER && name !== ORIGIN_HEADER) queueHeaders[name] = value
     })
+    if (mode === 'local') queueHeaders[ORIGIN_HEADER] = filesOrigin(headers)
     const result = await submitTake({ endpointId, input, headers: queueHeaders }, { client, env })
     switch (result.outcome) {
       case 'queued':

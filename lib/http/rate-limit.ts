@@ -47,8 +47,9 @@ export interface RateLimitOptions {
 export async function rateLimited(scope: RateScope, keys: string | string[], env: Env = process.env, options: RateLimitOptions = {}): Promise<Response | null> {
   const { setting, windowMs, what } = RATE_LIMITS[scope]
   const limit = settingsOf(env)[setting]
-  const now = options.now ?? Date.now()
   const db = options.db ?? (await getDb())
+  // Read once the database is open: the first request of a process may wait long for it.
+  const now = options.now ?? Date.now()
   const stored = [keys].flat().map((key) => storedKey(scope, key))
   const outcome = await recordHitsWithinLimit(stored, limit, new Date(now - windowMs), new Date(now), db)
   await pruneNowAndThen(db, now)

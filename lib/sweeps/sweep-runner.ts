@@ -5,7 +5,8 @@ import type { FalClient } from '@fal-ai/client'
 import { UNFINISHED_STATUSES } from '@/lib/takes/take-status'
 import { claimRunningSweeps, endSweep, listSweepTakes, releaseSweepLeases, type Sweep } from '@/lib/db/sweep-queries'
 import { serverFalClient } from '@/lib/fal/server-client'
-import { positiveMs, Ticker } from '@/lib/takes/ticker'
+import { settingsOf } from '@/lib/settings'
+import { Ticker } from '@/lib/takes/ticker'
 import { submitNextSweepCell } from './submit-sweep-cell'
 
 export interface SweepRunnerOptions {
@@ -82,7 +83,7 @@ type Holder = { [KEY]?: SweepRunner }
 export function startSweepRunner(): SweepRunner {
   const holder = globalThis as Holder
   if (!holder[KEY]) {
-    holder[KEY] = new SweepRunner({ leaseMs: positiveMs(process.env.TAKES_LEASE_MS) })
+    holder[KEY] = new SweepRunner({ leaseMs: settingsOf().leaseMs })
     holder[KEY].start()
   }
   return holder[KEY]

@@ -8,7 +8,8 @@ import { describeFalError, isTransientFalError } from '@/lib/fal/describe-error'
 import { serverFalClient } from '@/lib/fal/server-client'
 import type { JsonValue } from '@/lib/schema'
 import { SETTLE_CLAIM_MS, settleClaimed, settleTake, type TakeOutcome } from './settle-take'
-import { positiveMs, Ticker } from './ticker'
+import { settingsOf } from '@/lib/settings'
+import { Ticker } from './ticker'
 
 export interface FollowerOptions {
   client?: FalClient
@@ -251,7 +252,7 @@ type Holder = { [KEY]?: TakeFollower }
 export function startFollower(): TakeFollower {
   const holder = globalThis as Holder
   if (!holder[KEY]) {
-    holder[KEY] = new TakeFollower({ pollMs: positiveMs(process.env.TAKES_FOLLOW_POLL_MS), leaseMs: positiveMs(process.env.TAKES_LEASE_MS) })
+    holder[KEY] = new TakeFollower({ pollMs: settingsOf().followPollMs, leaseMs: settingsOf().leaseMs })
     holder[KEY].start()
   }
   return holder[KEY]

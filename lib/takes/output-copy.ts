@@ -1,4 +1,5 @@
 import 'server-only'
+import { settingsOf } from '@/lib/settings'
 import type { Db } from '@/lib/db/client'
 import { claimDueCopies, recordCopyAttempt, type CopyPatch } from '@/lib/db/copy-queries'
 import { getTakeEvenIfDeleted, type Take } from '@/lib/db/queries'
@@ -20,14 +21,9 @@ export const SETTLE_COPY_LIMITS: KeepOutputOptions = { timeoutMs: 60_000, idleTi
 /** A retry's longest run (the download's own limit is 10 min) and then some: its claim lasts this long. */
 const RETRY_LEASE_MS = 15 * 60_000
 
-/** `TAKES_COPY_RETRY_MS`: the waits before each retry, comma-separated milliseconds (e.g. `200,500` in tests). */
+/** `TAKES_COPY_RETRY_MS`: the waits before each retry (e.g. `200,500` in tests), or the default ones. */
 export function copyRetryDelays(env: Readonly<Record<string, string | undefined>> = process.env): readonly number[] {
-  const setting = env.TAKES_COPY_RETRY_MS?.trim()
-  if (!setting) return DEFAULT_COPY_RETRY_DELAYS_MS
-  const delays = setting.split(',').map((part) => Number(part.trim()))
-  if (delays.every((delay) => Number.isInteger(delay) && delay >= 0)) return delays
-  console.warn(`[takes] TAKES_COPY_RETRY_MS=${setting} is not a list of milliseconds; using the default waits`)
-  return DEFAULT_COPY_RETRY_DELAYS_MS
+  return settingsOf(env).copyRetryMs ?? DEFAULT_COPY_RETRY_DELAYS_MS
 }
 
 export type KeepOutput = (takeId: string, output: { [key: string]: JsonValue }, options?: KeepOutputOptions) => Promise<KeptOutput>

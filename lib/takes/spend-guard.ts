@@ -1,4 +1,5 @@
 import 'server-only'
+import { settingsOf } from '@/lib/settings'
 import { createTake, createTakeWithinBudget, spentSince, type CreateTakeInput, type Take } from '@/lib/db/queries'
 import type { TakeError } from '@/lib/fal/describe-error'
 import { formatUsd } from '@/lib/pricing/estimate'
@@ -11,13 +12,9 @@ export interface SpendCaps {
 
 export const BUDGET_ERROR_TYPE = 'budget_exceeded'
 
-function capOf(value: string | undefined): number | undefined {
-  const parsed = Number(value)
-  return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined
-}
-
 export function spendCaps(env: Readonly<Record<string, string | undefined>> = process.env): SpendCaps {
-  return { perTake: capOf(env.TAKES_MAX_TAKE_USD), perDay: capOf(env.TAKES_DAILY_USD) }
+  const { maxTakeUsd, dailyUsd } = settingsOf(env)
+  return { perTake: maxTakeUsd, perDay: dailyUsd }
 }
 
 /** The start of today, UTC: the daily cap's day. */

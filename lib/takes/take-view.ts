@@ -106,7 +106,7 @@ export function sharePathOf(token: string): string {
 /**
  * A take as its owner sees it, or — with `shared` — as anyone holding its share link sees it: the
  * player (kept copies only, each URL carrying the link's token), parameters and cost, and nothing
- * else of the owner's: no input or LoRA URLs, no fal request id, no fal URLs, no sweep.
+ * else of the owner's: no input or LoRA URLs, no logs, no fal request id, no fal URLs, no sweep.
  */
 export function takeViewOf(take: TakeRecord, shared?: { token: string }): TakeView {
   const owner = ownerViewOf(take)
@@ -120,6 +120,8 @@ export function takeViewOf(take: TakeRecord, shared?: { token: string }): TakeVi
   return {
     ...owner,
     input: withoutUrls(take.input) as Payload,
+    // The runner's logs are the owner's: they may name machines, files and addresses.
+    logs: [],
     output,
     error: take.error ? (JSON.parse(JSON.stringify(take.error).replace(EMBEDDED_URL, '(an address not shared)')) as TakeError) : null,
     requestId: null,

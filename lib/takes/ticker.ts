@@ -37,9 +37,3 @@ export class Ticker {
     }
   }
 }
-
-/** A setting in milliseconds, or undefined (the default applies) when absent or not a positive integer. */
-export function positiveMs(value: string | undefined): number | undefined {
-  const parsed = Number(value)
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined
-}

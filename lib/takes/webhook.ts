@@ -1,9 +1,10 @@
 import 'server-only'
+import { settingsOf } from '@/lib/settings'
 import { ApiError } from '@fal-ai/client'
 import { backendMode, localBackendBase } from '@/lib/fal/backend'
 import { describeFalError } from '@/lib/fal/describe-error'
 import { jsonResponse } from '@/lib/fal/errors'
-import { FAL_JWKS_URL, JwksFetchError, createJwksCache, type JwksCache } from '@/lib/fal/webhook-signature'
+import { JwksFetchError, createJwksCache, type JwksCache } from '@/lib/fal/webhook-signature'
 import { JWKS_PATH } from '@/lib/fal/local-simulator'
 import type { JsonValue } from '@/lib/schema'
 import { settleTakeByRequestId, type TakeOutcome } from './settle-take'
@@ -16,7 +17,7 @@ export const MAX_WEBHOOK_BYTES = 64 * 1024 * 1024
 /** Where the keys that sign webhooks are published: the local backend's own, or fal's. */
 export function webhookJwksUrl(env: NodeJS.ProcessEnv = process.env): string {
   if (backendMode(env) === 'local') return `${localBackendBase(env)}${JWKS_PATH}`
-  return env.FAL_WEBHOOK_JWKS_URL ?? FAL_JWKS_URL
+  return settingsOf(env).falWebhookJwksUrl
 }
 
 /** A webhook body as fal sends it, checked only as far as the studio relies on it. */

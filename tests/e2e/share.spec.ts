@@ -56,8 +56,8 @@ test('a take is private until shared; Share mints a link that opens without cook
   await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.readyState >= 1 && element.duration > 0)).toBe(true)
 
   const parameters = viewer.getByTestId('take-parameters')
-  // The owner's input URL is not shown to someone holding the link.
-  await expect(parameters.locator('dt')).toHaveText(['prompt'])
+  // The owner's input URL is not shown to someone holding the link; the seed the take ran with is.
+  await expect(parameters.locator('dt')).toHaveText(['prompt', 'seed'])
   await expect(parameters.locator('dd').nth(0)).toHaveText(prompt)
   expect(await viewer.content()).not.toContain(clip)
   await expect(viewer.getByTestId('share-estimate')).toHaveText(formatUsd(take.estimateUsd!))

@@ -74,7 +74,7 @@ describe('spend caps', () => {
   it('refuses a take over the per-take cap, saying by how much; off when unset', async () => {
     const { checkBudget, spendCaps } = await import('@/lib/takes/spend-guard')
     expect(spendCaps({ TAKES_MAX_TAKE_USD: '0.25', TAKES_DAILY_USD: '' })).toEqual({ perTake: 0.25, perDay: undefined })
-    expect(spendCaps({ TAKES_MAX_TAKE_USD: 'lots' })).toEqual({ perTake: undefined, perDay: undefined })
+    expect(() => spendCaps({ TAKES_MAX_TAKE_USD: 'lots' })).toThrow(/TAKES_MAX_TAKE_USD/)
     expect(await checkBudget([0.1, 0.25], { perTake: 0.25 })).toBeNull()
     expect(await checkBudget([0.1, 0.455], { perTake: 0.25 })).toEqual({
       cap: 'per-take',

@@ -1,9 +1,7 @@
-import type { NextRequest } from 'next/server'
 import { studioStreamResponse } from '@/lib/events/studio-stream'
+import { route } from '@/lib/http/route'
 
 export const dynamic = 'force-dynamic'
 
 /** GET /api/events: the studio's server-sent events for its owner — today's spend and which takes changed. */
-export function GET(request: NextRequest) {
-  return studioStreamResponse(request.signal)
-}
+export const GET = route({}, (request) => studioStreamResponse(request.signal))

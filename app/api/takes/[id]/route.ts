@@ -1,17 +1,14 @@
-import { NextResponse, type NextRequest } from 'next/server'
+import { NextResponse } from 'next/server'
 import { deleteTake, getTake } from '@/lib/db/queries'
-import { isOwnerRequest } from '@/lib/auth/session'
+import { ApiError } from '@/lib/http/api-error'
+import { route } from '@/lib/http/route'
 import { deleteTakeOutput } from '@/lib/storage/keep-output'
 import { takeViewOf } from '@/lib/takes/take-view'
 import { waitForFinishedTake } from '@/lib/takes/take-watch'
 
 export const dynamic = 'force-dynamic'
 
-interface Context {
-  params: Promise<{ id: string }>
-}
-
-const notFound = () => NextResponse.json({ detail: 'No such take' }, { status: 404 })
+const noSuchTake = () => new ApiError(404, 'No such take')
 const NO_STORE = { 'cache-control': 'no-store' }
 
 /**
@@ -19,28 +16,27 @@ const NO_STORE = { 'cache-control': 'no-store' }
  * finished. Anyone else needs the take's current share token (`?s=<token>`), gets the shared view,
  * and never waits.
  */
-export async function GET(request: NextRequest, { params }: Context) {
-  const { id } = await params
+export const GET = route<{ id: string }>({ access: 'anyone' }, async (request, { params: { id }, isOwner }) => {
   const search = request.nextUrl.searchParams
-  if (await isOwnerRequest(request.headers)) {
+  if (isOwner) {
     const take = search.get('wait') === '1' ? await waitForFinishedTake(id, 20_000, request.signal) : await getTake(id)
-    return take ? NextResponse.json(takeViewOf(take), { headers: NO_STORE }) : notFound()
+    if (!take) throw noSuchTake()
+    return NextResponse.json(takeViewOf(take), { headers: NO_STORE })
   }
   const token = search.get('s')
   const take = token ? await getTake(id) : null
-  if (!take || !token || take.shareToken !== token) return notFound()
+  if (!take || !token || take.shareToken !== token) throw noSuchTake()
   return NextResponse.json(takeViewOf(take, { token }), { headers: NO_STORE })
-}
+})
 
 /**
  * Deletes the take and the studio's copy of its output: 204, or 404 when there is no such take. The
  * take's row stays (hidden) so today's spend still counts it and a running take is still billed.
  */
-export async function DELETE(_request: NextRequest, { params }: Context) {
-  const { id } = await params
+export const DELETE = route<{ id: string }>({}, async (_request, { params: { id } }) => {
   // The row first: once it is hidden the take is gone from every page. A file left behind is logged,
   // not reported as a failed delete (the take is deleted; a retry would only find it missing).
-  if (!(await deleteTake(id))) return notFound()
+  if (!(await deleteTake(id))) throw noSuchTake()
   await deleteTakeOutput(id).catch((error: unknown) => console.error(`Take ${id}: its output copy could not be deleted`, error))
   return new Response(null, { status: 204 })
-}
+})

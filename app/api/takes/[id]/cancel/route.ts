@@ -1,5 +1,7 @@
-import { cancelTake } from '@/lib/takes/cancel-take'
 import { serverFalClient } from '@/lib/fal/server-client'
+import { ApiError } from '@/lib/http/api-error'
+import { route } from '@/lib/http/route'
+import { cancelTake } from '@/lib/takes/cancel-take'
 import { takeViewOf } from '@/lib/takes/take-view'
 
 export const dynamic = 'force-dynamic'
@@ -14,13 +16,14 @@ const DETAIL = {
 } as const
 
 /** POST /api/takes/<id>/cancel: asks fal to cancel the take, queued or running; the take's events say how it ends. */
-export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params
+export const POST = route<{ id: string }>({}, async (_request, { params: { id } }) => {
+  let result: Awaited<ReturnType<typeof cancelTake>>
   try {
-    const { answer, take } = await cancelTake(id, serverFalClient())
-    return Response.json({ answer, detail: DETAIL[answer], take: take ? takeViewOf(take) : null }, { status: STATUS[answer] })
+    result = await cancelTake(id, serverFalClient())
   } catch (error) {
     console.error(`[takes] could not cancel take ${id}:`, error instanceof Error ? error.message : error)
-    return Response.json({ detail: 'fal could not be asked to cancel this take; try again.', error_type: 'cancel_failed' }, { status: 502 })
+    throw new ApiError(502, 'fal could not be asked to cancel this take; try again.', { errorType: 'cancel_failed' })
   }
-}
+  const { answer, take } = result
+  return Response.json({ answer, detail: DETAIL[answer], take: take ? takeViewOf(take) : null }, { status: STATUS[answer] })
+})

@@ -1,6 +1,6 @@
-import type { NextRequest } from 'next/server'
-import { isOwnerRequest } from '@/lib/auth/session'
 import { viewStreamResponse } from '@/lib/events/sse'
+import { ApiError } from '@/lib/http/api-error'
+import { route } from '@/lib/http/route'
 import { takeWatch } from '@/lib/takes/take-watch'
 
 export const dynamic = 'force-dynamic'
@@ -10,11 +10,10 @@ export const dynamic = 'force-dynamic'
  * its end (`end`), or `gone` when it is deleted or its link revoked. Its owner, or anyone with the
  * take's share token (`?s=`), who sees the shared view.
  */
-export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params
+export const GET = route<{ id: string }>({ access: 'anyone' }, async (request, { params: { id }, isOwner }) => {
   const token = request.nextUrl.searchParams.get('s')
-  const viewer = (await isOwnerRequest(request.headers)) ? ({ owner: true } as const) : token ? { token } : null
+  const viewer = isOwner ? ({ owner: true } as const) : token ? { token } : null
   const watch = viewer && takeWatch(id, viewer)
-  if (!watch || !(await watch.read())) return Response.json({ detail: 'No such take' }, { status: 404 })
+  if (!watch || !(await watch.read())) throw new ApiError(404, 'No such take')
   return viewStreamResponse(request.signal, watch)
-}
+})

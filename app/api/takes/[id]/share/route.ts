@@ -1,25 +1,19 @@
-import { NextResponse, type NextRequest } from 'next/server'
+import { NextResponse } from 'next/server'
 import { setShare } from '@/lib/db/queries'
+import { ApiError } from '@/lib/http/api-error'
+import { route } from '@/lib/http/route'
 import { takeViewOf } from '@/lib/takes/take-view'
 
 export const dynamic = 'force-dynamic'
 
-interface Context {
-  params: Promise<{ id: string }>
-}
-
 async function share(id: string, enabled: boolean) {
   const take = await setShare(id, enabled)
-  if (!take) return NextResponse.json({ detail: 'No such take' }, { status: 404 })
+  if (!take) throw new ApiError(404, 'No such take')
   return NextResponse.json(takeViewOf(take), { headers: { 'cache-control': 'no-store' } })
 }
 
-/** Enables the take's share link (/t/<id>); answers the take. */
-export async function PUT(_request: NextRequest, { params }: Context) {
-  return share((await params).id, true)
-}
+/** Mints the take's share link (/s/<token>); answers the take. */
+export const PUT = route<{ id: string }>({}, (_request, { params: { id } }) => share(id, true))
 
-/** Revokes the take's share link: /t/<id> answers 404 from now on; answers the take. */
-export async function DELETE(_request: NextRequest, { params }: Context) {
-  return share((await params).id, false)
-}
+/** Revokes the take's share link: it answers 404 from now on; answers the take. */
+export const DELETE = route<{ id: string }>({}, (_request, { params: { id } }) => share(id, false))

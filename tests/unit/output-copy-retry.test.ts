@@ -38,10 +38,10 @@ async function pendingCopy(db: Db, attempts = 1): Promise<Take> {
 }
 
 describe('the copy setting and states', () => {
-  it('TAKES_COPY_RETRY_MS lists the waits; unset or malformed, about an hour of back-off', () => {
+  it('TAKES_COPY_RETRY_MS lists the waits; unset, about an hour of back-off; malformed, refused by name', () => {
     expect(copyRetryDelays({ TAKES_COPY_RETRY_MS: '200, 500,0' })).toEqual([200, 500, 0])
     expect(copyRetryDelays({})).toBe(DEFAULT_COPY_RETRY_DELAYS_MS)
-    expect(copyRetryDelays({ TAKES_COPY_RETRY_MS: 'soon' })).toBe(DEFAULT_COPY_RETRY_DELAYS_MS)
+    expect(() => copyRetryDelays({ TAKES_COPY_RETRY_MS: 'soon' })).toThrow(/TAKES_COPY_RETRY_MS/)
     const total = DEFAULT_COPY_RETRY_DELAYS_MS.reduce((sum, delay) => sum + delay, 0)
     expect(total).toBeGreaterThan(45 * 60_000)
     expect(total).toBeLessThanOrEqual(60 * 60_000)

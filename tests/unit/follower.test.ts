@@ -169,9 +169,10 @@ describe.each(backends)('the follower on $name', (backend) => {
 
       const changedAt = Date.now()
       fake.progress(requestId, 'b')
-      await until('two polls after the change', () => pollTimes().filter((at) => at >= changedAt).length >= 2, 9000)
-      const afterChange = pollTimes().filter((at) => at >= changedAt)
-      expect(afterChange[1]! - afterChange[0]!, `gaps ${gaps(pollTimes()).join(', ')}`).toBeLessThan(0.75 * 5 * pollMs)
+      // A poll under way as the change lands may still answer the old state: the pace returns within the next polls.
+      await until('three polls after the change', () => pollTimes().filter((at) => at >= changedAt).length >= 3, 9000)
+      const afterChange = gaps(pollTimes().filter((at) => at >= changedAt))
+      expect(Math.min(...afterChange), `gaps ${gaps(pollTimes()).join(', ')}`).toBeLessThan(0.75 * 5 * pollMs)
       expect(messagesOf(await current(take.id))).toEqual(['a', 'b'])
     },
     SLOW,

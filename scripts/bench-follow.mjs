@@ -24,7 +24,6 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import {
-  cleanUp,
   control,
   ensureBuild,
   freshDatabase,
@@ -37,6 +36,7 @@ import {
   summary,
   TINY_TAKE,
   uploadClip,
+  runBench,
 } from './bench-studio.mjs'
 
 const TAKES = Math.max(1, Number(process.env.BENCH_TAKES ?? 500))
@@ -128,7 +128,7 @@ async function startStudios() {
   return { mode: 'split', databaseUrl, studio, simulator }
 }
 
-try {
+await runBench(async () => {
   ensureBuild()
   const { mode, databaseUrl, studio, simulator } = await startStudios()
   const videoUrl = await uploadClip(studio)
@@ -161,7 +161,6 @@ try {
   )
   await control(simulator, { resetCounters: true })
   await Promise.all([studio.probe(), simulator.probe()]) // the event loops' delays are counted from here
-
   const sampler = sampleProcess(studio.pid)
   const startedAt = Date.now()
   const firstCompletion = startedAt + holdMs
@@ -217,7 +216,6 @@ try {
   if (process.env.BENCH_CPU_PROFILE) console.log(`  CPU profile of the studio: ${process.env.BENCH_CPU_PROFILE}`)
   counters = (await control(simulator)).counters
   await studio.halt() // stopped before its database files are read (PGlite is one process's)
-
   const rows = await readTakes(studio, databaseUrl)
   const requests = simulatorRequests(simulator)
   const mine = new Set(ids)
@@ -248,7 +246,6 @@ try {
     }
     intervals.push([new Date(take.created_at).getTime(), take.completed_at ? updated : Infinity])
   }
-
   const samples = sampler.samples
   const first = samples[0]
   const last = samples.at(-1)
@@ -263,7 +260,6 @@ try {
   }
   const followCalls = counters.statusCalls + counters.streamCalls + counters.resultCalls
   const takeMinutes = intervals.reduce((total, [from, to]) => total + (Math.min(to, Date.now()) - from), 0) / 60_000
-
   console.log(`Takes: ${takes.length} recorded, ${JSON.stringify(statuses)}; output copies ${JSON.stringify(copies)}; most in flight at once ${peakInFlight(intervals)}`)
   console.log(
     `Studio process over ${seconds.toFixed(0)} s: CPU ${(((last.cpu - first.cpu) / seconds) * 100).toFixed(0)}% of a core on average, p95 ${percentile(cpuPercents, 95).toFixed(0)}%, max ${Math.max(...cpuPercents).toFixed(0)}%` +
@@ -287,10 +283,4 @@ try {
   const p95 = percentile(settled, 95)
   console.log(`Settled p95 ${p95.toFixed(0)} ms (target ≤ ${TARGET_SETTLED_P95_MS} ms)${p95 > TARGET_SETTLED_P95_MS ? '  ** OVER TARGET **' : ''}; load average now ${loadAverage()}`)
   if (process.env.BENCH_DEBUG === '1') console.log(studio.log())
-} catch (error) {
-  console.error(error)
-  process.exitCode = 1
-} finally {
-  await cleanUp()
-}
-process.exit()
+})

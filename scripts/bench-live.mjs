@@ -12,7 +12,7 @@
 // Runs on a fresh PostgreSQL database (BENCH_DATABASE_URL, default the test server's) when one
 // answers, else on PGlite without part 2.
 import {
-  cleanUp,
+
   control,
   ensureBuild,
   freshDatabase,
@@ -26,6 +26,7 @@ import {
   takeView,
   TINY_TAKE,
   uploadClip,
+  runBench,
 } from './bench-studio.mjs'
 
 const MIN_CHANGES = Math.max(1, Number(process.env.BENCH_CHANGES ?? 60))
@@ -260,7 +261,7 @@ function report(label, figures) {
   console.log(`  to a Node reader of the event stream (the server's share)  ${summary(figures.server)}`)
 }
 
-try {
+await runBench(async () => {
   ensureBuild()
   const databaseUrl = process.env.BENCH_PGLITE === '1' ? null : await freshDatabase('live')
   const studio = await startStudio({
@@ -293,10 +294,4 @@ try {
   }
   const headline = percentile(simulated.shown, 95)
   console.log(`Live p95 ${headline.toFixed(0)} ms simulator → page (target ≤ ${TARGET_P95_MS} ms)${headline > TARGET_P95_MS ? '  ** OVER TARGET **' : ''}; load average now ${loadAverage()}`)
-} catch (error) {
-  console.error(error)
-  process.exitCode = 1
-} finally {
-  await cleanUp()
-}
-process.exit()
+})

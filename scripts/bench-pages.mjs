@@ -3,7 +3,7 @@
 // JS bytes come from CDP: `Network.loadingFinished` encodedDataLength (bytes on the wire, headers
 // included, compressed as served) and `Network.dataReceived` dataLength (decoded body), for every
 // response whose resource type is Script, counted until the network is idle after load.
-import { cleanUp, ensureBuild, launchChromium, startStudio } from './bench-studio.mjs'
+import { ensureBuild, launchChromium, startStudio, runBench } from './bench-studio.mjs'
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5))
 const TARGET_KB = 150
@@ -69,7 +69,7 @@ async function load(browser, url) {
   }
 }
 
-try {
+await runBench(async () => {
   ensureBuild()
   const studio = await startStudio()
   const BASE = studio.url
@@ -119,10 +119,4 @@ try {
   console.log(
     `Playground JS: ${kB(largest.jsEncoded).toFixed(1)} kB (target ≤ ${TARGET_KB} kB) — largest is ${largest.page}${over ? '  ** OVER TARGET **' : ''}`,
   )
-} catch (error) {
-  console.error(error)
-  process.exitCode = 1
-} finally {
-  await cleanUp()
-}
-process.exit()
+})

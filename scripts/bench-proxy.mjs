@@ -5,7 +5,7 @@
 // - submits, which no longer pass through: the take service validates, estimates, records and then
 //   submits with the server's own client. Its latency beside a bare submit straight to the simulator.
 import {
-  cleanUp,
+
   ensureBuild,
   loadAverage,
   percentile,
@@ -14,6 +14,7 @@ import {
   submitTake,
   TINY_TAKE,
   uploadClip,
+  runBench,
 } from './bench-studio.mjs'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 400)
@@ -63,7 +64,7 @@ function compare(direct, proxied) {
   )
 }
 
-try {
+await runBench(async () => {
   ensureBuild()
   // Runs are long and one at a time: submitted takes wait in the queue, and nothing renders meanwhile.
   const env = { TAKES_LOCAL_RENDER_MS: '600000', TAKES_LOCAL_CONCURRENCY: '1' }
@@ -117,10 +118,4 @@ try {
   })
   console.log(`  ${'the take service adds'.padEnd(34)} p50 +${(submitService.p50 - submitDirect.p50).toFixed(2)} ms   p95 +${(submitService.p95 - submitDirect.p95).toFixed(2)} ms`)
   console.log(`load average now ${loadAverage()}`)
-} catch (error) {
-  console.error(error)
-  process.exitCode = 1
-} finally {
-  await cleanUp()
-}
-process.exit()
+})

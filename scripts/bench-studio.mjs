@@ -260,3 +260,16 @@ export function loadAverage() {
     return 'unknown'
   }
 }
+
+/** Runs a bench's body, then cleans up whatever it started (studios, databases, browsers), failed or not. */
+export async function runBench(main) {
+  try {
+    await main()
+  } catch (error) {
+    console.error(error)
+    process.exitCode = 1
+  } finally {
+    await cleanUp()
+  }
+  process.exit()
+}

@@ -1,7 +1,7 @@
 'use client'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Payload } from '@/lib/schema'
-import { describeFalError } from '@/lib/fal/describe-error'
+import type { TakeError } from '@/lib/fal/describe-error'
 import { cancelTakeRequest } from '@/lib/takes/take-api'
 import { hasEnded, progressOfView, type TakeProgress } from '@/lib/takes/take-progress'
 import type { TakeView } from '@/lib/takes/take-view'
@@ -17,8 +17,14 @@ function showTakeInUrl(takeId: string | undefined) {
   window.history.replaceState(window.history.state, '', url)
 }
 
-/** The fal client, loaded on the first Run: the playground page stays light. */
-const loadClient = () => import('@/lib/fal/browser-client').then(({ browserFalClient }) => browserFalClient())
+/** The fal client and its error reader, loaded on the first Run: the playground page stays light. */
+const loadSubmitter = () =>
+  Promise.all([import('@/lib/fal/browser-client'), import('@/lib/fal/describe-error')]).then(([{ browserFalClient }, { describeFalError }]) => ({
+    client: browserFalClient(),
+    describeFalError,
+  }))
+
+const NOT_LOADED: TakeError = { kind: 'request', message: 'The studio’s code for running takes could not be loaded.', detail: 'Reload the page and try again.', retryable: true }
 
 /**
  * Runs one take at a time for an endpoint: submits it through the fal proxy (the server records,
@@ -62,8 +68,10 @@ export function useTake(endpointId: string, onEnded: (take: TakeProgress) => voi
       setWatched(null)
       const start: TakeProgress = { status: 'SUBMITTING', endpointId, input, logs: [], submittedAt: Date.now() }
       setTake(start)
+      let describe: ((error: unknown) => TakeError) | null = null
       try {
-        const client = await loadClient()
+        const { client, describeFalError } = await loadSubmitter()
+        describe = describeFalError
         const queued = (await client.queue.submit(endpointId, { input })) as { request_id: string; queue_position?: number; take_id?: string }
         if (!queued.take_id) throw new Error('The studio did not record this take.')
         showTakeInUrl(queued.take_id)
@@ -72,7 +80,7 @@ export function useTake(endpointId: string, onEnded: (take: TakeProgress) => voi
         setWatched(queued.take_id)
       } catch (error) {
         busy.current = false
-        const failed: TakeProgress = { ...start, status: 'FAILED', finishedAt: Date.now(), error: describeFalError(error) }
+        const failed: TakeProgress = { ...start, status: 'FAILED', finishedAt: Date.now(), error: describe ? describe(error) : NOT_LOADED }
         setTake(failed)
         ended(failed)
       }

@@ -92,6 +92,7 @@ export class TakeFollower {
   private readonly pollMs: number
   private readonly capacity: number
   private readonly ticker: Ticker
+  private renewedAt = 0
 
   constructor(options: FollowerOptions = {}) {
     this.client = options.client ?? serverFalClient()
@@ -122,9 +123,14 @@ export class TakeFollower {
   }
 
   private async tick() {
-    const held = [...this.following.keys()]
-    const renewed = new Set(await renewLease(this.owner, held, this.leaseMs))
-    for (const id of held) if (!renewed.has(id)) this.following.get(id)?.abort()
+    // Leases are renewed a few times per lease, not every tick: with hundreds of takes held, each
+    // renewal rewrites every one of their rows.
+    if (Date.now() - this.renewedAt >= this.leaseMs / 3) {
+      const held = [...this.following.keys()]
+      this.renewedAt = Date.now()
+      const renewed = new Set(await renewLease(this.owner, held, this.leaseMs))
+      for (const id of held) if (!renewed.has(id)) this.following.get(id)?.abort()
+    }
     const claimed = await claimUnfinishedTakes(this.owner, this.leaseMs, this.capacity - this.following.size)
     for (const take of claimed) this.follow(take)
   }

@@ -54,10 +54,13 @@ class FollowedTake {
   /** Records what a status says that the take does not have yet; false once the take has ended elsewhere. */
   async apply(status: QueueStatus, extra: TakePatch = {}): Promise<boolean> {
     // The stream sends only new lines and polling all of them: each line is kept once, in order.
+    // A line counts as seen once it is written: a refused write leaves it for the next status.
+    const fresh = new Set<string>()
     const logs = ('logs' in status && Array.isArray(status.logs) ? status.logs : []).flatMap(({ message, level, timestamp }) => {
       const log = { message, level, timestamp }
-      if (this.seenLogs.has(logKey(log))) return []
-      this.seenLogs.add(logKey(log))
+      const key = logKey(log)
+      if (this.seenLogs.has(key) || fresh.has(key)) return []
+      fresh.add(key)
       return [log]
     })
     const patch: TakePatch = { ...extra }
@@ -70,6 +73,7 @@ class FollowedTake {
     if (Object.keys(patch).length === 0 && logs.length === 0) return true
     const updated = await advanceTake(this.id, patch, logs)
     if (!updated) return false
+    for (const key of fresh) this.seenLogs.add(key)
     this.take = updated
     this.status = updated.status
     this.queuePosition = updated.queuePosition
@@ -172,12 +176,18 @@ export class TakeFollower {
       stream.on('data', (status) => {
         const extra: TakePatch = first ? { followMode: 'stream' } : {}
         first = false
-        applying = applying.then(async () => {
-          if (!gone && !(await followed.apply(status, extra))) {
-            gone = true
+        applying = applying
+          .then(async () => {
+            if (!gone && !(await followed.apply(status, extra))) {
+              gone = true
+              stream.abort()
+            }
+          })
+          .catch((error: unknown) => {
+            // The database refused a write: the stream is left, and polling (which re-reads all) retries.
             stream.abort()
-          }
-        })
+            throw error
+          })
       })
       const last = await stream.done().finally(() => signal.removeEventListener('abort', stop))
       await applying
@@ -205,7 +215,17 @@ export class TakeFollower {
         await sleep(interval, signal)
         continue
       }
-      if (!(await followed.apply(status, first ? { followMode: 'polling' } : {}))) return 'gone'
+      let applied: boolean
+      try {
+        applied = await followed.apply(status, first ? { followMode: 'polling' } : {})
+      } catch (error) {
+        // The database refused a write: the same status is read and applied again after a wait.
+        console.error(`[takes] recording take ${followed.id}'s status failed (will retry):`, error instanceof Error ? error.message : error)
+        interval = Math.min(interval * 2, this.pollMs * MAX_BACKOFF_FACTOR)
+        await sleep(interval, signal)
+        continue
+      }
+      if (!applied) return 'gone'
       first = false
       if (status.status === 'COMPLETED') return { kind: 'completed', inferenceTime: status.metrics?.inference_time ?? undefined }
       // Compared with the previous poll's: while the take shows the same, each wait is longer.

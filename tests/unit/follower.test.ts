@@ -26,6 +26,21 @@ vi.mock('@/lib/storage/keep-output', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/storage/keep-output')>()),
   keepTakeOutput: keep.take,
 }))
+// Status writes, refusable (`refuseWrites` of them fail, as a database that drops a connection).
+const writes = vi.hoisted(() => ({ refuseWrites: 0 }))
+vi.mock('@/lib/db/queries', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/db/queries')>()
+  return {
+    ...actual,
+    advanceTake: (...args: Parameters<typeof actual.advanceTake>) => {
+      if (writes.refuseWrites > 0) {
+        writes.refuseWrites--
+        return Promise.reject(new Error('Connection terminated unexpectedly'))
+      }
+      return actual.advanceTake(...args)
+    },
+  }
+})
 const kept = (id: string) => ({ videoKey: `${id}/video.mp4`, posterKey: `${id}/poster.jpg` })
 const downloadsOf = (id: string) => keep.take.mock.calls.filter(([takeId]) => takeId === id).length
 
@@ -71,6 +86,7 @@ function webhook(requestId: string, payload: unknown) {
 }
 
 beforeEach(() => {
+  writes.refuseWrites = 0
   keep.take.mockReset().mockImplementation((id: string) => Promise.resolve(kept(id)))
 })
 
@@ -254,6 +270,25 @@ describe.each(backends)('the follower on $name', (backend) => {
         expect(downloadsOf(take.id)).toBe(1)
         expect(fake.count('result', requestId)).toBeLessThanOrEqual(1)
       }
+    },
+    SLOW,
+  )
+
+  it(
+    'a status write the database refuses: the follower leaves the stream, polls, and records what fal says',
+    async () => {
+      const fake = new FakeFal()
+      const { take, requestId } = await queuedTake(fake)
+      follower(fake.client())
+      await until('the stream to open', () => fake.openStreams(requestId).length === 1)
+      writes.refuseWrites = 1
+      fake.progress(requestId, 'working')
+      const running = await whenTake('the take to run', take.id, (t) => t.status === 'IN_PROGRESS')
+      expect(writes.refuseWrites).toBe(0)
+      expect(running).toMatchObject({ followMode: 'polling' })
+      expect(messagesOf(running)).toEqual(['working'])
+      fake.complete(requestId, OUTPUT)
+      expect(await whenTake('the take to complete', take.id, ended)).toMatchObject({ status: 'COMPLETED', ...kept(take.id) })
     },
     SLOW,
   )

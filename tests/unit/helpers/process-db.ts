@@ -30,8 +30,8 @@ export function useProcessDbOn(backend: Backend): { config: () => DbConfig } {
   }
 }
 
-/** Waits until `check` returns something truthy (polling it), or fails with `what` after `timeoutMs`. */
-export async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = 8000): Promise<NonNullable<T>> {
+/** Waits until `check` returns something truthy (polling it), or fails with `what` after `timeoutMs` (a bound for a loaded machine, not a pace). */
+export async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   let last: T | undefined
   while (Date.now() < deadline) {

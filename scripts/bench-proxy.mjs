@@ -5,8 +5,8 @@
 // - submits, which no longer pass through: the take service validates, estimates, records and then
 //   submits with the server's own client. Its latency beside a bare submit straight to the simulator.
 import {
-
   ensureBuild,
+  freshDatabase,
   loadAverage,
   percentile,
   queryStoppedStudio,
@@ -64,19 +64,54 @@ function compare(direct, proxied) {
   )
 }
 
-await runBench(async () => {
-  ensureBuild()
-  // Runs are long and one at a time: submitted takes wait in the queue, and nothing renders meanwhile.
-  const env = { TAKES_LOCAL_RENDER_MS: '600000', TAKES_LOCAL_CONCURRENCY: '1' }
-  // The simulator's key is kept in the studio's database: made by a first call, read with the studio stopped.
+/** The simulator's key, as the studio keeps it in its database (read from PostgreSQL, or from a stopped studio's PGlite). */
+async function simulatorKey(databaseUrl, studio) {
+  const query = `SELECT value FROM studio_secrets WHERE name = 'local-simulator-key'`
+  if (!databaseUrl) return (await queryStoppedStudio(studio, query))[0].value
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    return (await client.query(query)).rows[0].value
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * The studio to measure and the simulator it forwards to. With PostgreSQL (BENCH_MODE=split, the
+ * default when it answers) the simulator is a second studio process, as fal is another host: the
+ * measured process does the proxy's work only. Otherwise (BENCH_MODE=single) one studio on PGlite
+ * serves both, so each proxied call costs that process two requests.
+ */
+async function startStudios(env) {
+  const databaseUrl = process.env.BENCH_MODE === 'single' ? null : await freshDatabase('proxy')
+  if (process.env.BENCH_MODE === 'split' && !databaseUrl) throw new Error('BENCH_MODE=split needs PostgreSQL at BENCH_DATABASE_URL')
+  if (databaseUrl) {
+    const simulator = await startStudio({ ...env, DATABASE_URL: databaseUrl, TAKES_FOLLOWER: '0' })
+    const studio = await startStudio({ ...env, DATABASE_URL: databaseUrl, TAKES_LOCAL_FAL_URL: `${simulator.url}/api/local-fal` })
+    const videoUrl = await uploadClip(studio)
+    return { mode: 'split', studio, simulator, videoUrl, key: await simulatorKey(databaseUrl) }
+  }
+  // The simulator's key is made by a first call, and read with the studio stopped.
   const first = await startStudio(env)
   const videoUrl = await uploadClip(first)
   await first.halt()
-  const [{ value: key }] = await queryStoppedStudio(first, `SELECT value FROM studio_secrets WHERE name = 'local-simulator-key'`)
+  const key = await simulatorKey(null, first)
   const studio = await startStudio(env, { dataDir: first.dataDir })
-  const simulator = `${studio.url}/api/local-fal`
+  return { mode: 'single', studio, simulator: studio, videoUrl, key }
+}
+
+await runBench(async () => {
+  ensureBuild()
+  // Runs are long and one at a time: submitted takes wait in the queue, and nothing renders meanwhile.
+  const { mode, studio, simulator: simulatorStudio, videoUrl, key } = await startStudios({ TAKES_LOCAL_RENDER_MS: '600000', TAKES_LOCAL_CONCURRENCY: '1' })
+  const simulator = `${simulatorStudio.url}/api/local-fal`
   const auth = { authorization: `Key ${key}` }
-  console.log(`bench:proxy: ${CALLS} calls each way (sequential for latency, then ${CONCURRENCY} in flight for throughput); load average ${loadAverage()}`)
+  console.log(
+    `bench:proxy (${mode === 'split' ? 'PostgreSQL; the simulator in a second process, as fal is another host' : 'PGlite; the simulator in the measured process, which serves each proxied call twice'}): ` +
+      `${CALLS} calls each way (sequential for latency, then ${CONCURRENCY} in flight for throughput); load average ${loadAverage()}`,
+  )
 
   const running = await submitTake(studio, TINY_TAKE.endpointId, TINY_TAKE.input(videoUrl, 'bench proxy'))
   const { requestId } = await (await fetch(`${studio.url}/api/takes/${running}`)).json()

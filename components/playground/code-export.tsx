@@ -10,7 +10,7 @@ interface CodeExportProps {
   payload: Payload
 }
 
-/** The current request as a cURL, JavaScript or Python snippet, with a Copy button. */
+/** The current request as a cURL, JavaScript or Python snippet, with a Copy button (its own chunk: see CodeSection). */
 export function CodeExport({ endpointId, payload }: CodeExportProps) {
   const [language, setLanguage] = useState<SnippetLanguage>('curl')
   const tabRefs = useRef(new Map<SnippetLanguage, HTMLButtonElement>())
@@ -41,14 +41,9 @@ export function CodeExport({ endpointId, payload }: CodeExportProps) {
   const tabId = (id: SnippetLanguage) => `${baseId}-tab-${id}`
 
   return (
-    <section aria-labelledby={`${baseId}-title`} className="rounded-lg border border-line bg-panel p-4">
+    <div>
       <div className="flex items-start justify-between gap-2">
-        <div>
-          <h2 id={`${baseId}-title`} className="text-sm font-medium">
-            Code
-          </h2>
-          <p className="text-xs text-muted">Reads your key from FAL_KEY in the environment.</p>
-        </div>
+        <p className="text-xs text-muted">Reads your key from FAL_KEY in the environment.</p>
         <CopyButton key={language} text={() => snippet} />
       </div>
       <div role="tablist" aria-label="Language" className="mt-3 flex gap-1">
@@ -90,6 +85,6 @@ export function CodeExport({ endpointId, payload }: CodeExportProps) {
       >
         {snippet}
       </pre>
-    </section>
+    </div>
   )
 }

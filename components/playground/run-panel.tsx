@@ -8,7 +8,7 @@ import { abbreviateDataUris } from '@/components/schema-form/format'
 import { TakeStatus } from '@/components/takes/take-status'
 import { TakeLogs } from '@/components/takes/take-logs'
 import type { InputMedia } from '@/components/takes/take-result'
-import { CodeExport } from './code-export'
+import { CodeSection } from './code-section'
 import { TakeLinks } from './take-links'
 import { EstimatePanel } from './estimate-panel'
 
@@ -61,7 +61,7 @@ export function RunPanel(props: RunPanelProps) {
         </section>
       )}
       {take && take.status !== 'SUBMITTING' && <TakeLogs logs={take.logs} />}
-      <CodeExport endpointId={endpointId} payload={payload} />
+      <CodeSection endpointId={endpointId} payload={payload} />
       <div className="rounded-lg border border-line bg-panel p-4">
         <h2 className="text-sm font-medium">Request</h2>
         <p className="text-xs text-muted">The required fields and every field that differs from its default.</p>

@@ -1,36 +1,28 @@
 import 'server-only'
-import { and, count, gt, inArray, lte, min, sql } from 'drizzle-orm'
+import { lte, sql } from 'drizzle-orm'
 import type { Db } from './client'
 import { conn } from './query-helpers'
 import { rateLimitHits } from './schema'
-
-/** The rate limits' advisory locks are (this class, a hash of the key); the studio's other locks take one bigint. */
-const RATE_LOCK_CLASS = 727_165_007
 
 export type HitOutcome = { recorded: true } | { recorded: false; oldestFullHit: Date }
 
 /**
  * Records one hit at `at` for each key, unless a key already has `limit` hits after `since`: then
  * nothing is recorded, and the answer says when the latest of the full keys' oldest hits was.
- * Under one advisory lock per key (taken in key order), so every process on the database counts the
- * same hits and no two requests both take the last one; each key's hits from before `since` go.
+ * One call to the database's takes_record_hits (migration 0010), which counts under one advisory
+ * lock per key, so every process on the database counts the same hits and no two requests both
+ * take the last one; each key's hits from before `since` go.
  */
 export async function recordHitsWithinLimit(keys: readonly string[], limit: number, since: Date, at: Date, db?: Db): Promise<HitOutcome> {
-  const unique = [...new Set(keys)].sort()
+  const unique = [...new Set(keys)]
   if (unique.length === 0) return { recorded: true }
-  return (await conn(db)).transaction(async (tx) => {
-    for (const key of unique) await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_CLASS}::int, hashtext(${key}))`)
-    await tx.delete(rateLimitHits).where(and(inArray(rateLimitHits.key, unique), lte(rateLimitHits.at, since)))
-    const counted = await tx
-      .select({ hits: count(), oldest: min(rateLimitHits.at) })
-      .from(rateLimitHits)
-      .where(and(inArray(rateLimitHits.key, unique), gt(rateLimitHits.at, since)))
-      .groupBy(rateLimitHits.key)
-    const full = counted.filter((row) => row.hits >= limit && row.oldest !== null)
-    if (full.length > 0) return { recorded: false, oldestFullHit: new Date(Math.max(...full.map((row) => row.oldest!.getTime()))) }
-    await tx.insert(rateLimitHits).values(unique.map((key) => ({ key, at })))
-    return { recorded: true }
-  })
+  const result = await (await conn(db)).execute(
+    sql`select takes_record_hits(array[${sql.join(unique.map((key) => sql`${key}`), sql`, `)}]::text[], ${limit}::int, ${since.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz) as oldest`,
+  )
+  // Both drivers answer { rows }; a timestamptz comes back as a Date or as text.
+  const [row] = (result as unknown as { rows: { oldest: Date | string | null }[] }).rows
+  const oldest = row?.oldest ?? null
+  return oldest === null ? { recorded: true } : { recorded: false, oldestFullHit: new Date(oldest) }
 }
 
 /** Forgets every hit at or before `before` (keys no longer asked about keep theirs until then). */

@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 
 import type { MediaFacts } from '@/lib/generation/output-shape'
+import { launchProcess, type LaunchExit } from '@/lib/media/process-launcher'
 
 // Re-exported so callers of the media tools need only this module.
 export type { MediaFacts, OutputShape } from '@/lib/generation/output-shape'
@@ -140,17 +140,24 @@ function positive(value: string | undefined): number | undefined {
 
 const STILL_CODECS = new Set(['png', 'mjpeg', 'jpegls', 'webp', 'bmp', 'tiff', 'gif', 'ppm', 'pgm', 'pam', 'targa', 'jpeg2000', 'qoi'])
 
-function execFileText(file: string, args: string[], timeoutMs = 0): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { maxBuffer: 32 * 1024 * 1024, windowsHide: true, timeout: timeoutMs }, (error, stdout, stderr) => {
-      if (error) {
-        const detail = stderr.trim().split('\n').slice(-5).join('\n')
-        reject(new Error(`${path.basename(file)} failed: ${detail || error.message}`))
-        return
-      }
-      resolve(stdout)
-    })
+const STDOUT_MAX_CHARS = 32 * 1024 * 1024
+
+async function execFileText(file: string, args: string[], timeoutMs = 0): Promise<string> {
+  let stdout = ''
+  let stderr = ''
+  const exit = await launchProcess(file, args, {
+    timeoutMs,
+    onStdout: (text) => void (stdout.length < STDOUT_MAX_CHARS && (stdout += text)),
+    onStderr: (text) => void (stderr = (stderr + text).slice(-STDERR_TAIL)),
   })
+  if (exit.code === 0 && stdout.length < STDOUT_MAX_CHARS) return stdout
+  const reason = exit.timedOut ? `timed out after ${timeoutMs} ms` : stdout.length >= STDOUT_MAX_CHARS ? 'printed too much' : exitText(exit)
+  const detail = stderr.trim().split('\n').slice(-5).join('\n')
+  throw new Error(`${path.basename(file)} failed: ${detail || reason}`)
+}
+
+function exitText(exit: LaunchExit): string {
+  return exit.code === null ? `signal ${exit.signal ?? 'unknown'}` : `code ${exit.code}`
 }
 
 /**
@@ -220,45 +227,14 @@ const STDERR_TAIL = 4000
  * -progress pipe:1` prepended. Rejects with the tail of stderr on failure and
  * kills the process when `signal` aborts.
  */
-export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<void> {
+export async function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<void> {
   const { signal, onProgress } = opts
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal))
-      return
-    }
-    let binary: string
-    try {
-      binary = ffmpegPath()
-    } catch (error) {
-      reject(error instanceof Error ? error : new Error(String(error)))
-      return
-    }
-    const child = spawn(binary, ['-hide_banner', '-nostdin', '-v', 'error', '-progress', 'pipe:1', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    })
-
-    let stderr = ''
-    let pending = ''
-    let settled = false
-    let aborted = false
-
-    const finish = (error?: Error): void => {
-      if (settled) return
-      settled = true
-      signal?.removeEventListener('abort', onAbort)
-      if (error) reject(error)
-      else resolve()
-    }
-    function onAbort(): void {
-      aborted = true
-      child.kill('SIGKILL')
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (chunk: string) => {
+  if (signal?.aborted) throw abortError(signal)
+  let stderr = ''
+  let pending = ''
+  const exit = await launchProcess(ffmpegPath(), ['-hide_banner', '-nostdin', '-v', 'error', '-progress', 'pipe:1', ...args], {
+    signal,
+    onStdout: (chunk) => {
       pending += chunk
       const lines = pending.split('\n')
       pending = lines.pop() ?? ''
@@ -267,23 +243,11 @@ export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<
         const match = /^frame=\s*(\d+)/.exec(line.trim())
         if (match?.[1] !== undefined) onProgress(Number(match[1]))
       }
-    })
-    child.stderr.setEncoding('utf8')
-    child.stderr.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL)
-    })
-
-    child.on('error', (error) => finish(error))
-    child.on('close', (code, killedBy) => {
-      if (aborted && signal) {
-        finish(abortError(signal))
-      } else if (code === 0) {
-        finish()
-      } else {
-        const tail = stderr.trim()
-        const status = code === null ? `signal ${killedBy ?? 'unknown'}` : `code ${code}`
-        finish(new Error(`ffmpeg exited with ${status}${tail ? `: ${tail}` : ''}`))
-      }
-    })
+    },
+    onStderr: (chunk) => void (stderr = (stderr + chunk).slice(-STDERR_TAIL)),
   })
+  if (signal?.aborted) throw abortError(signal)
+  if (exit.code === 0) return
+  const tail = stderr.trim()
+  throw new Error(`ffmpeg exited with ${exitText(exit)}${tail ? `: ${tail}` : ''}`)
 }

@@ -164,6 +164,8 @@ test.describe('on LTX-2 19B video to video', () => {
   test('code export shows the payload as cURL, JavaScript and Python', async ({ page }) => {
     await page.getByLabel('Prompt', { exact: true }).fill("it's a test")
     const snippet = page.getByTestId('code-snippet')
+    await expect(snippet).toBeHidden()
+    await page.locator('summary', { hasText: 'Code' }).click()
     await expect(snippet).toContainText(`https://queue.fal.run/${V2V.id}`)
     await expect(snippet).toContainText('$FAL_KEY')
     await page.getByRole('tab', { name: 'JavaScript' }).click()

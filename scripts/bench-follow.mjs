@@ -18,8 +18,9 @@
 // page, no polling of the studio): only the follower works. Afterwards the bench reads the
 // database and the simulator's request files:
 //   settled = takes.updated_at of the finishing write − the simulator's completedAt.
-// CPU is the measured process's own (utime + stime from /proc/<pid>/stat); its ffmpeg children
-// (poster frames; in single mode the renders too) are counted apart.
+// CPU is the measured process's own (utime + stime from /proc/<pid>/stat); its child processes (the
+// process launcher and the ffmpeg it starts: poster frames; in single mode the renders too) are
+// counted apart.
 import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -49,13 +50,38 @@ const TARGET_SETTLED_P95_MS = 2000
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100)
 const PAGE_BYTES = Number(spawnSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).stdout.trim() || 4096)
 
-/** CPU seconds (own, and of waited-for children) and resident memory of a process, from /proc. */
-function processStat(pid) {
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), read by proc(5)'s numbers. */
+function statFields(pid) {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // Fields after the command name (which may hold spaces), numbered from 3 as in proc(5).
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-  const field = (n) => Number(fields[n - 3])
-  return { cpu: (field(14) + field(15)) / CLOCK_TICKS, childCpu: (field(16) + field(17)) / CLOCK_TICKS, rss: field(24) * PAGE_BYTES, at: performance.now() }
+  return (n) => Number(fields[n - 3])
+}
+
+/** A process's running children (the studio's: its process launcher, which starts ffmpeg). */
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+
+/**
+ * CPU seconds and resident memory of a process, from /proc. `childCpu` counts its children's work:
+ * waited-for ones, and those still running (the launcher) with what they have waited for (ffmpeg).
+ */
+function processStat(pid) {
+  const field = statFields(pid)
+  let childCpu = (field(16) + field(17)) / CLOCK_TICKS
+  for (const child of childrenOf(pid)) {
+    try {
+      const of = statFields(child)
+      childCpu += (of(14) + of(15) + of(16) + of(17)) / CLOCK_TICKS
+    } catch {
+      // ended meanwhile: counted in the parent's waited-for children from the next sample on
+    }
+  }
+  return { cpu: (field(14) + field(15)) / CLOCK_TICKS, childCpu, rss: field(24) * PAGE_BYTES, at: performance.now() }
 }
 
 /** Samples a process every second until stopped. */
@@ -263,7 +289,7 @@ await runBench(async () => {
   console.log(`Takes: ${takes.length} recorded, ${JSON.stringify(statuses)}; output copies ${JSON.stringify(copies)}; most in flight at once ${peakInFlight(intervals)}`)
   console.log(
     `Studio process over ${seconds.toFixed(0)} s: CPU ${(((last.cpu - first.cpu) / seconds) * 100).toFixed(0)}% of a core on average, p95 ${percentile(cpuPercents, 95).toFixed(0)}%, max ${Math.max(...cpuPercents).toFixed(0)}%` +
-      ` (${(last.cpu - first.cpu).toFixed(1)} CPU s; its ffmpeg children: ${(last.childCpu - first.childCpu).toFixed(1)} CPU s)`,
+      ` (${(last.cpu - first.cpu).toFixed(1)} CPU s; its child processes (the launcher and the ffmpeg it starts): ${(last.childCpu - first.childCpu).toFixed(1)} CPU s)`,
   )
   console.log(`  RSS: ${mb(first.rss)} at the start, ${mb(Math.max(...samples.map((s) => s.rss)))} at most, ${mb(last.rss)} at the end`)
   console.log(`  submitting:                       ${phase(marks.start, marks.submitted)}; ${loopDelay(delays.submitting)}`)

@@ -122,6 +122,12 @@ await runBench(async () => {
     ok(await fetch(`${studio.url}/api/fal/proxy`, { headers: { 'x-fal-target-url': `https://queue.fal.run/${statusPath}` } })),
   )
   compare(statusDirect, statusProxied)
+  // The floor: the same route answering at once (a target outside the catalog is refused before any forwarding).
+  await measure('proxy route, refusing (no forward)', async () => {
+    const response = await fetch(`${studio.url}/api/fal/proxy`, { headers: { 'x-fal-target-url': 'https://queue.fal.run/other/app/requests/x/status' } })
+    if (response.status !== 403) throw new Error(`The proxy answered ${response.status} to a target outside the catalog`)
+    await response.arrayBuffer()
+  })
 
   console.log('upload handshake (POST storage/upload/initiate)')
   const handshake = JSON.stringify({ content_type: 'video/mp4', file_name: 'clip.mp4' })

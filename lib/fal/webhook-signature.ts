@@ -17,7 +17,8 @@ export const WEBHOOK_HEADERS = {
 /** A timestamp further than this from now (either way) is refused: it blunts replays. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300
 
-export const FAL_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json'
+/** Where fal publishes its webhook keys now (older documentation names rest.alpha.fal.ai). */
+export const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json'
 
 export function sha256Hex(body: Uint8Array | string): string {
   return createHash('sha256').update(body).digest('hex')

@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -5,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { catalog } from '@/lib/endpoints'
-import { WEBHOOK_HEADERS, createJwksCache, verifyFalWebhook, webhookMessage, type FetchLike } from '@/lib/fal/webhook-signature'
+import { FAL_JWKS_URL, WEBHOOK_HEADERS, createJwksCache, verifyFalWebhook, webhookMessage, type FetchLike } from '@/lib/fal/webhook-signature'
 import { LocalFalEngine } from '@/lib/local-fal/engine'
 import { handleLocalFal } from '@/lib/local-fal/http'
 import type { LocalRequest } from '@/lib/local-fal/types'
@@ -57,6 +58,59 @@ describe('verifyFalWebhook', () => {
     const keys = [...otherSigner.jwks().keys, ...signer.jwks().keys]
     expect(verifyFalWebhook({ headers, body: BODY, keys, nowSeconds: NOW })).toEqual({ ok: true, requestId: 'req-1' })
     expect(verifyFalWebhook({ headers, body: new TextEncoder().encode(BODY), keys, nowSeconds: NOW }).ok).toBe(true)
+  })
+
+  it('accepts a body signed as fal documents it (independently of the studio’s signer) and refuses every altered field', () => {
+    // fal's documentation: ED25519 over request id, user id, timestamp and hex(sha256(raw body)), one per
+    // line; the signature in hex; the public keys as a JWKS of OKP/Ed25519 keys.
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+    const keys = [publicKey.export({ format: 'jwk' })]
+    const requestId = 'fal-req-7f3a'
+    const userId = 'user-42'
+    const timestamp = String(NOW)
+    const body = JSON.stringify({
+      request_id: requestId,
+      gateway_request_id: 'gw-9',
+      status: 'OK',
+      payload: { video: { url: 'https://v3.fal.media/files/x/out.mp4' }, seed: 1490631192028410600 },
+      error: null,
+      payload_error: null,
+    })
+    const digest = createHash('sha256').update(body).digest('hex')
+    const signature = sign(null, Buffer.from(`${requestId}\n${userId}\n${timestamp}\n${digest}`), privateKey).toString('hex')
+    const headers = (change: Partial<Record<keyof typeof WEBHOOK_HEADERS, string>> = {}) =>
+      new Headers({
+        [WEBHOOK_HEADERS.requestId]: change.requestId ?? requestId,
+        [WEBHOOK_HEADERS.userId]: change.userId ?? userId,
+        [WEBHOOK_HEADERS.timestamp]: change.timestamp ?? timestamp,
+        [WEBHOOK_HEADERS.signature]: change.signature ?? signature,
+      })
+    expect(verifyFalWebhook({ headers: headers(), body, keys, nowSeconds: NOW })).toEqual({ ok: true, requestId })
+
+    const flipped = `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`
+    const alteredHeaders = { requestId: 'fal-req-7f3b', userId: 'user-43', timestamp: String(NOW + 1), signature: flipped }
+    for (const [name, value] of Object.entries(alteredHeaders)) {
+      expect(verifyFalWebhook({ headers: headers({ [name]: value }), body, keys, nowSeconds: NOW }), `altered ${name}`).toMatchObject({ ok: false })
+    }
+    const parsed = JSON.parse(body) as Record<string, unknown>
+    const alteredFields: Record<string, unknown> = {
+      request_id: 'fal-req-other',
+      gateway_request_id: 'gw-10',
+      status: 'ERROR',
+      payload: { video: { url: 'https://evil.example/out.mp4' }, seed: 1490631192028410600 },
+      error: 'Injected',
+      payload_error: 'Injected',
+    }
+    for (const [field, value] of Object.entries(alteredFields)) {
+      const altered = JSON.stringify({ ...parsed, [field]: value })
+      expect(verifyFalWebhook({ headers: headers(), body: altered, keys, nowSeconds: NOW }), `altered ${field}`).toMatchObject({ ok: false, code: 'bad-signature' })
+    }
+    // The same JSON, re-serialized with other spacing, is not the body that was signed either.
+    expect(verifyFalWebhook({ headers: headers(), body: JSON.stringify(parsed, null, 1), keys, nowSeconds: NOW }).ok).toBe(false)
+  })
+
+  it('reads fal’s keys from the address fal publishes them at now', () => {
+    expect(FAL_JWKS_URL).toBe('https://rest.fal.ai/.well-known/jwks.json')
   })
 
   it('refuses a tampered body', () => {

@@ -3,6 +3,8 @@ import { headers } from 'next/headers'
 import Link from 'next/link'
 import { connection } from 'next/server'
 import { isOwnerRequest } from '@/lib/auth/session'
+import { backendMode } from '@/lib/fal/backend'
+import { SimulatedAmounts } from '@/components/takes/simulated-amounts'
 import { Suspense } from 'react'
 import { BackendBadge } from './_header/backend-badge'
 import { SessionControls } from './_header/session-controls'
@@ -21,6 +23,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body className="min-h-screen antialiased">
+        <SimulatedAmounts simulated={backendMode() === 'local'}>
         {owner && (
           <header className="border-b border-line">
             <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm" aria-label="Main">
@@ -43,6 +46,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           </header>
         )}
         <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+        </SimulatedAmounts>
       </body>
     </html>
   )

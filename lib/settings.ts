@@ -75,6 +75,16 @@ const commaList = (value: string) =>
     .map((part) => part.trim())
     .filter(Boolean)
 
+/** Waits between attempts: comma-separated whole milliseconds. */
+const delayList = () =>
+  z
+    .string()
+    .transform((value) => commaList(value).map(Number))
+    .refine((delays) => delays.length > 0 && delays.every((delay) => Number.isInteger(delay) && delay >= 0), {
+      error: 'must be comma-separated whole milliseconds (e.g. 200,500)',
+    })
+    .optional()
+
 /** A comma list whose every entry passes `valid`; the first that does not is named. */
 const listOf = (valid: (entry: string) => boolean, expected: string) =>
   z
@@ -154,13 +164,7 @@ const DEFINITIONS = {
     name: 'TAKES_COPY_RETRY_MS',
     default: '5 s … 20 min',
     what: 'the waits between output-copy attempts, comma-separated milliseconds (tests shorten them)',
-    schema: z
-      .string()
-      .transform((value) => commaList(value).map(Number))
-      .refine((delays) => delays.length > 0 && delays.every((delay) => Number.isInteger(delay) && delay >= 0), {
-        error: 'must be comma-separated whole milliseconds (e.g. 200,500)',
-      })
-      .optional(),
+    schema: delayList(),
   }),
   falWebhookJwksUrl: define({
     name: 'FAL_WEBHOOK_JWKS_URL',
@@ -197,10 +201,35 @@ const DEFINITIONS = {
     // Only lower: the simulator never keeps more than MAX_UPLOAD_BYTES.
     schema: wholeNumber(1, MAX_UPLOAD_BYTES).transform((bytes) => Math.min(bytes, MAX_UPLOAD_BYTES)),
   }),
+  localResultTtlS: define({
+    name: 'TAKES_LOCAL_RESULT_TTL_S',
+    default: '3600',
+    what: 'seconds the simulator answers a completed request’s result, as fal does (1 h); then 404 (tests shorten it)',
+    schema: wholeNumber(0, 3600),
+  }),
+  localLargeResultTtlS: define({
+    name: 'TAKES_LOCAL_LARGE_RESULT_TTL_S',
+    default: '360',
+    what: 'the same for a result of 10 KB or more, which fal keeps only 6 minutes',
+    schema: wholeNumber(0, 360),
+  }),
+  localWebhookRetryMs: define({
+    name: 'TAKES_LOCAL_WEBHOOK_RETRY_MS',
+    default: '15 s … 30 min (10 retries, about 2 h)',
+    what: 'the waits between the simulator’s webhook attempts, comma-separated milliseconds, as fal retries for about two hours (tests shorten them)',
+    schema: delayList(),
+  }),
+  localKey: define({
+    name: 'TAKES_LOCAL_KEY',
+    default: 'random, kept in the database',
+    what: 'the key the simulator answers (a simulator standing in for fal for tests takes the studio’s `FAL_KEY`)',
+    schema: text(),
+    secret: true,
+  }),
   localControl: define({
     name: 'TAKES_LOCAL_CONTROL',
     default: '0',
-    what: '`1` enables `/api/local-fal/_control` (counters, fault injection: failed runs, 429/503 submits, dropped status streams, delay, slow runs; per test tag via the `x-fal-takes-test-tag` header) — for tests',
+    what: '`1` enables `/api/local-fal/_control` (counters, fault injection: failed runs, 429/503 submits, start timeouts, dropped status streams, keep-alive period, delay, slow runs, runs that ignore cancel, webhook payload errors; per test tag via the `x-fal-takes-test-tag` header) — for tests',
     schema: flag(false),
   }),
   password: define({

@@ -3,6 +3,8 @@ import { InvalidCursorError, listTakes } from '@/lib/db/queries'
 import { catalog } from '@/lib/endpoints'
 import { takeViewOf } from '@/lib/takes/take-view'
 import { publicOrigin } from '@/lib/http/page-origin'
+import { backendMode } from '@/lib/fal/backend'
+import { SimulatedAmounts } from '@/components/takes/simulated-amounts'
 import { HistoryFilters } from '@/components/history/history-filters'
 import { HistoryGrid } from '@/components/history/history-grid'
 import { HistoryBadCursor, HistoryEmpty } from '@/components/history/history-empty'
@@ -29,7 +31,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const query = parseHistoryQuery(await searchParams)
   const [page, origin] = await Promise.all([pageOf(query), publicOrigin()])
   return (
-    <>
+    <SimulatedAmounts simulated={backendMode() === 'local'}>
       <header className="mb-6">
         <h1 className="text-2xl font-semibold tracking-tight">History</h1>
         <p className="mt-1 text-muted">Every take, newest first.</p>
@@ -44,6 +46,6 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       )}
       {page && <HistoryPagination query={query} nextCursor={page.nextCursor} />}
       {page && <HistoryLive shownIds={page.takes.map((take) => take.id)} firstPage={!query.cursor} />}
-    </>
+    </SimulatedAmounts>
   )
 }

@@ -3,6 +3,7 @@ import type { TakeView } from '@/lib/takes/take-view'
 import { FINISHED_STATUSES } from '@/lib/takes/take-status'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { usdOrDash } from '@/components/takes/display-format'
+import { SimulatedTag } from '@/components/takes/simulated-amounts'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { takePath } from '@/components/share/share-path'
 import { SyncedVideo } from '@/components/compare/synced-video'
@@ -40,6 +41,7 @@ export function CompareCell({ take, index }: { take: TakeView; index: number }) 
           <dd className="font-mono">{usdOrDash(take.billedUsd)}</dd>
         </div>
       </dl>
+      <SimulatedTag className="self-start" />
       <Link href={href} className="text-xs text-accent underline">
         Open take
       </Link>

@@ -1,7 +1,8 @@
 import Link from 'next/link'
 import type { TakeView } from '@/lib/takes/take-view'
 import { StatusBadge } from '@/components/takes/status-badge'
-import { absoluteTime, relativeTime, usdOrDash } from '@/components/takes/display-format'
+import { absoluteTime, relativeTime } from '@/components/takes/display-format'
+import { TakeCostSummary } from '@/components/takes/take-cost'
 import { endpointTitleOf, promptOf } from '@/components/takes/take-text'
 import { absoluteUrl } from '@/lib/http/absolute-url'
 import { takePath } from '@/components/share/share-path'
@@ -35,28 +36,15 @@ export function TakeCard({ take, origin, now }: TakeCardProps) {
         </div>
       </PreviewLink>
       <div className="mt-auto space-y-2 p-3">
-        <dl className="flex flex-wrap items-baseline gap-x-4 gap-y-1 text-xs">
-          <div className="flex gap-1">
-            <dt className="text-muted">Estimate</dt>
-            <dd className="font-mono" data-testid="take-estimate">
-              {usdOrDash(take.estimateUsd)}
-            </dd>
-          </div>
-          <div className="flex gap-1">
-            <dt className="text-muted">Billed</dt>
-            <dd className="font-mono" data-testid="take-billed">
-              {usdOrDash(take.billedUsd)}
-            </dd>
-          </div>
-          <div className="ml-auto text-muted">
-            <dt className="sr-only">Created</dt>
-            <dd>
-              <time dateTime={take.createdAt} title={absoluteTime(take.createdAt)}>
-                {relativeTime(take.createdAt, now)}
-              </time>
-            </dd>
-          </div>
-        </dl>
+        <div className="flex items-start justify-between gap-2">
+          <TakeCostSummary take={take} />
+          <p className="shrink-0 text-xs text-muted">
+            <span className="sr-only">Created </span>
+            <time dateTime={take.createdAt} title={absoluteTime(take.createdAt)}>
+              {relativeTime(take.createdAt, now)}
+            </time>
+          </p>
+        </div>
         <div className="flex items-center justify-between gap-2">
           <CompareCheckbox id={take.id} />
           {take.sweepId && (

@@ -1,18 +1,25 @@
 import type { Bill, Estimate } from '@/lib/pricing'
 import { formatUsd } from '@/lib/pricing'
+import type { TakeProgress } from '@/lib/takes/take-progress'
+import { AboveEstimateBadge, BillBasis } from '@/components/takes/take-cost'
+import { SimulatedTag } from '@/components/takes/simulated-amounts'
 
 interface EstimatePanelProps {
   estimate: Estimate
-  /** What the completed take costs, from its output. */
+  /** What the completed take costs: the amount recorded, with its output's breakdown. */
   billed: Bill | null
+  /** How the recorded bill was reached (fal's units, or the output), and whether it is above the estimate. */
+  cost?: TakeProgress['cost']
 }
 
 /** The live cost estimate with its sum and its assumptions; the billed amount once a take completes. */
-export function EstimatePanel({ estimate, billed }: EstimatePanelProps) {
+export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
   return (
     <section aria-label="Cost" className="space-y-2 text-sm">
       <div className="flex items-baseline justify-between gap-3">
-        <h2 className="font-medium">Estimate</h2>
+        <h2 className="flex items-center gap-2 font-medium">
+          Estimate <SimulatedTag />
+        </h2>
         <output data-testid="estimate-amount" aria-live="polite" className="font-mono text-lg">
           {formatUsd(estimate.amount)}
         </output>
@@ -29,7 +36,9 @@ export function EstimatePanel({ estimate, billed }: EstimatePanelProps) {
       )}
       {billed && (
         <div className="flex items-baseline justify-between gap-3 border-t border-line pt-2">
-          <h3 className="font-medium">Billed</h3>
+          <h3 className="flex items-center gap-2 font-medium">
+            Billed <SimulatedTag />
+          </h3>
           <div className="text-right">
             <output data-testid="billed-amount" className="font-mono text-lg text-emerald-300">
               {formatUsd(billed.amount)}
@@ -37,6 +46,12 @@ export function EstimatePanel({ estimate, billed }: EstimatePanelProps) {
             <p data-testid="billed-breakdown" className="font-mono text-xs text-muted">
               {billed.breakdown}
             </p>
+            {cost && (
+              <p className="space-x-2">
+                <BillBasis take={cost} full />
+                <AboveEstimateBadge take={cost} full />
+              </p>
+            )}
           </div>
         </div>
       )}

@@ -58,7 +58,10 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
 
   const priced = pricedEndpoint(endpoint, compiled)
   const estimate = estimateTake(priced, payload, media)
-  const billed = take?.status === 'COMPLETED' && take.output ? billedTake(priced, take.output, take.input) : null
+  // The output's breakdown, beside the amount the studio recorded (fal's billable units when it stated them).
+  const fromOutput = take?.status === 'COMPLETED' && take.output ? billedTake(priced, take.output, take.input) : null
+  const recorded = take?.cost?.billedUsd ?? null
+  const billed = fromOutput && recorded !== null ? { ...fromOutput, amount: recorded } : fromOutput
 
   const focusFirst = useCallback(
     (names: string[]) => {

@@ -43,7 +43,7 @@ export function RunPanel(props: RunPanelProps) {
   return (
     <aside aria-label="Run" className="min-w-0 space-y-4">
       <div className="space-y-4 rounded-lg border border-line bg-panel p-4">
-        <EstimatePanel estimate={estimate} billed={billed} />
+        <EstimatePanel estimate={estimate} billed={billed} cost={take?.cost} />
         <div className="flex items-center gap-3">
           <Button type="submit" variant="primary" className="flex-1" disabled={active}>
             {active ? 'Running…' : 'Run'}

@@ -3,6 +3,7 @@ import type { TakeView } from '@/lib/takes/take-view'
 import { formatSeconds } from '@/components/takes/format'
 import { absoluteTime, usdOrDash } from '@/components/takes/display-format'
 import { CopyStatusNote } from '@/components/takes/copy-status-note'
+import { TakeCostFacts } from '@/components/takes/take-cost'
 import { seedUsedBy } from '@/lib/takes/seed-used'
 
 function seconds(from: string | null, to: string | null): string {
@@ -31,13 +32,7 @@ export function TakeDetails({ take }: { take: TakeView }) {
   return (
     <>
       <CopyStatusNote status={take.copyStatus} error={take.copyError} />
-      <Facts
-        title="Cost"
-        rows={[
-          ['Estimated', <span key="estimate" data-testid="share-estimate">{usdOrDash(take.estimateUsd)}</span>],
-          ['Billed', <span key="billed" data-testid="share-billed">{usdOrDash(take.billedUsd)}</span>],
-        ]}
-      />
+      <TakeCostFacts take={take} />
       <Facts
         title="Timing"
         rows={[

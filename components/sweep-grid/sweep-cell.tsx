@@ -4,6 +4,7 @@ import type { SweepCellTake } from '@/lib/sweeps/sweep-view'
 import { CompareCheckbox } from '@/components/history/compare-selection'
 import { StatusBadge } from '@/components/takes/status-badge'
 import { usdOrDash } from '@/components/takes/display-format'
+import { SimulatedTag } from '@/components/takes/simulated-amounts'
 import { takePath } from '@/components/share/share-path'
 import { SyncedVideo } from '@/components/compare/synced-video'
 
@@ -58,7 +59,7 @@ export function SweepCell({ index, take, submitted, stopped, valuesText }: Sweep
       )}
       <p data-testid="sweep-cell-cost" className="text-xs text-muted">
         Estimate {usdOrDash(take.estimateUsd)}
-        {take.billedUsd !== null && <> · Billed {usdOrDash(take.billedUsd)}</>}
+        {take.billedUsd !== null && <> · Billed {usdOrDash(take.billedUsd)}</>} <SimulatedTag />
       </p>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Link href={href} className="text-xs text-accent underline" aria-label={`Open take (${valuesText})`}>

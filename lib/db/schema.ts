@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
+import { BILL_UNITS } from '@/lib/pricing/rules'
 import type { SweepAxis } from '@/lib/sweeps/sweep-plan'
 import { SWEEP_STATUSES } from '@/lib/sweeps/sweep-view'
 import { TAKE_STATUSES } from '@/lib/takes/take-status'
@@ -42,6 +43,14 @@ export const takes = pgTable(
     error: jsonb('error').$type<TakeError>(),
     estimateUsd: doublePrecision('estimate_usd'),
     billedUsd: doublePrecision('billed_usd'),
+    /**
+     * The units fal billed the request for (its `x-fal-billable-units`: megapixels or seconds, as
+     * `billed_unit` says) and the rate they were billed at; `billed_usd` is then their product. Null
+     * when fal answered none: `billed_usd` was then computed from the output (lib/pricing/billed).
+     */
+    billableUnits: doublePrecision('billable_units'),
+    billedUnit: text('billed_unit', { enum: BILL_UNITS }),
+    billedRateUsd: doublePrecision('billed_rate_usd'),
     /** Seconds, as fal reports it on completion. */
     inferenceTime: doublePrecision('inference_time'),
     createdAt: instant('created_at').notNull().defaultNow(),

@@ -1,7 +1,7 @@
 import type { OpenApiDocument } from '@/lib/schema/openapi'
 import { inputSchemaOf, outputSchemaOf } from '@/lib/schema/openapi'
 import type { JsonSchema, Payload } from '@/lib/schema'
-import type { PricingRule } from '@/lib/pricing/rules'
+import type { PricingRule, PricingSpec } from '@/lib/pricing/rules'
 import type { OutputRule } from '@/lib/generation/output-shape'
 
 /** What the studio knows of an endpoint, as data: its fal OpenAPI document, pricing and example. */
@@ -12,6 +12,11 @@ export interface CatalogEntry {
   description: string
   openapi: OpenApiDocument
   pricing: PricingRule
+  /**
+   * How `pricing` is made from fal's published price (prices.json). Entries without one are priced
+   * by hand, and `npm run catalog:refresh` leaves their price alone.
+   */
+  pricingSpec?: PricingSpec
   /** How the endpoint sizes its output video. */
   output: OutputRule
   /** The seed's full example input. */
@@ -19,14 +24,14 @@ export interface CatalogEntry {
 }
 
 /** A catalog entry with its input and output schemas resolved into self-contained JSON Schemas. */
-export interface Endpoint extends Omit<CatalogEntry, 'openapi' | 'output'> {
+export interface Endpoint extends Omit<CatalogEntry, 'openapi' | 'output' | 'pricingSpec'> {
   input: JsonSchema
   output: JsonSchema
   outputRule: OutputRule
 }
 
 export function resolveEntry(entry: CatalogEntry): Endpoint {
-  const { openapi, output, ...rest } = entry
+  const { openapi, output, pricingSpec: _pricingSpec, ...rest } = entry
   return {
     ...rest,
     outputRule: output,

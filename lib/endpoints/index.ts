@@ -1,5 +1,7 @@
+import { pricingRuleOf, type PricingSpec } from '@/lib/pricing/rules'
 import type { CatalogEntry } from './catalog'
 import { asOpenApiDocument, asPayload, createCatalog } from './catalog'
+import { PRICES } from './prices'
 import v2vOpenapi from './data/ltx-2-19b-video-to-video.openapi.json'
 import v2vExample from './data/ltx-2-19b-video-to-video.example.json'
 import a2vOpenapi from './data/ltx-2-19b-distilled-audio-to-video-lora.openapi.json'
@@ -11,8 +13,18 @@ import i2vProExample from './data/ltx-2-image-to-video.example.json'
 import refOpenapi from './data/ltx-2.3-22b-distilled-reference-video-to-video-lora.openapi.json'
 import refExample from './data/ltx-2.3-22b-distilled-reference-video-to-video-lora.example.json'
 
-/** The five LTX-2 endpoints, in the order of the seeds. Adding an endpoint is adding an entry here. */
-export const CATALOG_ENTRIES: CatalogEntry[] = [
+/** A catalog entry as committed: its pricing is a spec, priced from prices.json (what fal's pricing API answered). */
+type CommittedEntry = Omit<CatalogEntry, 'pricing' | 'pricingSpec'> & { pricing: PricingSpec }
+
+function priced({ pricing, ...entry }: CommittedEntry): CatalogEntry {
+  return { ...entry, pricingSpec: pricing, pricing: pricingRuleOf(entry.id, pricing, PRICES) }
+}
+
+/**
+ * The five LTX-2 endpoints, in the order of the seeds. Adding an endpoint is adding an entry here, its
+ * OpenAPI document (named by `openApiFileName`) and its price in prices.json.
+ */
+const COMMITTED_ENTRIES: CommittedEntry[] = [
   {
     id: 'fal-ai/ltx-2-19b/video-to-video',
     title: 'LTX-2 19B — Video to Video',
@@ -20,7 +32,7 @@ export const CATALOG_ENTRIES: CatalogEntry[] = [
     description: 'Generate video with audio from videos using LTX-2.',
     openapi: asOpenApiDocument(v2vOpenapi),
     output: { kind: 'ltx2' },
-    pricing: { kind: 'per_megapixel', usdPerMegapixel: 0.0018, source: { type: 'published' } },
+    pricing: { kind: 'per_megapixel' },
     example: asPayload(v2vExample),
   },
   {
@@ -30,7 +42,7 @@ export const CATALOG_ENTRIES: CatalogEntry[] = [
     description: 'Generate video with audio from audio, text and images using LTX-2 Distilled and custom LoRA.',
     openapi: asOpenApiDocument(a2vOpenapi),
     output: { kind: 'ltx2' },
-    pricing: { kind: 'per_megapixel', usdPerMegapixel: 0.001, source: { type: 'published' } },
+    pricing: { kind: 'per_megapixel' },
     example: asPayload(a2vExample),
   },
   {
@@ -40,7 +52,7 @@ export const CATALOG_ENTRIES: CatalogEntry[] = [
     description: 'Generate video with audio from videos using LTX-2.3.',
     openapi: asOpenApiDocument(v2v23Openapi),
     output: { kind: 'ltx2' },
-    pricing: { kind: 'per_megapixel', usdPerMegapixel: 0.001605, source: { type: 'published' } },
+    pricing: { kind: 'per_megapixel' },
     example: asPayload(v2v23Example),
   },
   {
@@ -62,10 +74,10 @@ export const CATALOG_ENTRIES: CatalogEntry[] = [
     },
     pricing: {
       kind: 'per_second_by_resolution',
-      usdPerSecond: { '1080p': 0.06, '1440p': 0.12, '2160p': 0.24 },
+      // fal's unit price is the 1080p rate; its model page: $0.06/s at 1080p, $0.12 at 1440p, $0.24 at 2160p.
+      multiplierByResolution: { '1080p': 1, '1440p': 2, '2160p': 4 },
       resolutionField: 'resolution',
       durationField: 'duration',
-      source: { type: 'published' },
     },
     example: asPayload(i2vProExample),
   },
@@ -78,9 +90,8 @@ export const CATALOG_ENTRIES: CatalogEntry[] = [
     output: { kind: 'ltx2' },
     pricing: {
       kind: 'per_megapixel',
-      usdPerMegapixel: 0.001405,
-      source: {
-        type: 'borrowed',
+      // Used only while fal publishes no price of its own for this endpoint.
+      borrowed: {
         from: 'fal-ai/ltx-2.3-22b/distilled/text-to-video/lora',
         note: "fal publishes no price for this endpoint; this is its text-to-video sibling's rate",
       },
@@ -88,6 +99,8 @@ export const CATALOG_ENTRIES: CatalogEntry[] = [
     example: asPayload(refExample),
   },
 ]
+
+export const CATALOG_ENTRIES: CatalogEntry[] = COMMITTED_ENTRIES.map(priced)
 
 export const catalog = createCatalog(CATALOG_ENTRIES)
 export type { Endpoint, CatalogEntry, Catalog } from './catalog'

@@ -12,6 +12,12 @@ export interface LocalFalConfig {
   controlEnabled: boolean
   /** The largest upload kept: MAX_UPLOAD_BYTES, or less with TAKES_LOCAL_MAX_UPLOAD_BYTES (for tests). */
   maxUploadBytes?: number
+  /** How long a result answers after completion, in seconds (fal: 1 h); RESULT_TTL_S when unset. */
+  resultTtlS?: number
+  /** The same for a result of LARGE_RESULT_BYTES or more (fal: 6 min); LARGE_RESULT_TTL_S when unset. */
+  largeResultTtlS?: number
+  /** The waits between webhook attempts (fal: about two hours in all); DEFAULT_RETRY_DELAYS_MS when unset. */
+  webhookRetryDelaysMs?: readonly number[]
 }
 
 export function readLocalFalConfig(env: Env = process.env): LocalFalConfig {
@@ -22,5 +28,8 @@ export function readLocalFalConfig(env: Env = process.env): LocalFalConfig {
     minRenderMs: settings.localRenderMs,
     controlEnabled: settings.localControl,
     maxUploadBytes: settings.localMaxUploadBytes,
+    resultTtlS: settings.localResultTtlS,
+    largeResultTtlS: settings.localLargeResultTtlS,
+    webhookRetryDelaysMs: settings.localWebhookRetryMs,
   }
 }

@@ -19,10 +19,12 @@ import type { IntegerPathTest } from '@/lib/json/exact-json'
 import { integerPathsOf } from '@/lib/schema/integer-paths'
 import { RequestStore } from './request-store'
 import type { LocalRequest, LogEntry, RequestFailure } from './types'
-import { deliverWebhook, webhookBodyOf } from './webhook-delivery'
+import { DEFAULT_RETRY_DELAYS_MS, deliverWebhook, webhookBodyOf } from './webhook-delivery'
 import { assertRenderWithinBounds, RenderTooLargeError } from './render-limits'
 import { shapeBoundsOf } from '@/lib/pricing/estimate'
 import { loadWebhookSigner, type WebhookSigner } from './webhook-signer'
+import { billableUnitsOf } from './billable-units'
+import { resultExpired } from './result-retention'
 
 const QUEUE_BASE = 'https://queue.fal.run'
 const PROGRESS_STEPS = 8
@@ -41,6 +43,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** How fal ends a cancelled request: COMPLETED, its result this error. */
 const CANCELLED: RequestFailure = { kind: 'request', status: 499, detail: 'The request was cancelled.', errorType: 'client_cancelled', retryable: false }
 
+/** How fal ends a request whose start timeout (`x-fal-request-timeout`) ran out before a runner took it. */
+const START_TIMED_OUT: RequestFailure = {
+  kind: 'request',
+  status: 504,
+  detail: 'Request timed out',
+  errorType: 'request_timeout',
+  retryable: false,
+  timeoutType: 'user',
+}
+
 /**
  * A fal-compatible queue that runs requests on this machine: a concurrency limit, a queue with
  * positions, logs, real MP4 output, cancellation, and requests kept on disk across restarts.
@@ -57,6 +69,8 @@ export class LocalFalEngine {
   private readonly listeners = new Map<string, Set<Listener>>()
   /** The requests running now, each with the controller that aborts it when it is cancelled. */
   private readonly running = new Map<string, AbortController>()
+  /** The start timeouts of queued requests that set one. */
+  private readonly startTimers = new Map<string, NodeJS.Timeout>()
   private sequence = 0
   private readonly compiled = new Map<string, ReturnType<typeof compileSchema>>()
   private signer?: Promise<WebhookSigner>
@@ -80,6 +94,8 @@ export class LocalFalEngine {
         this.log(request, 'The server restarted while this request ran; it runs again.', 'WARN')
         await this.store.save(request)
       }
+      if (request.status === 'IN_QUEUE') this.armStartTimeout(request)
+      if (request.status === 'COMPLETED' && request.webhookPending) await this.resumeWebhook(request)
     }
     this.schedule()
   }
@@ -117,7 +133,8 @@ export class LocalFalEngine {
     return (tag && this.faultsByTag.get(tag)) || this.faults
   }
 
-  async submit(endpoint: Endpoint, input: Payload, origin: string, webhookUrl?: string, testTag?: string): Promise<LocalRequest> {
+  /** Queues a request; `startTimeoutS` is fal's `x-fal-request-timeout`: how long it may wait to start. */
+  async submit(endpoint: Endpoint, input: Payload, origin: string, webhookUrl?: string, testTag?: string, startTimeoutS?: number): Promise<LocalRequest> {
     const request: LocalRequest = {
       id: randomUUID(),
       endpointId: endpoint.id,
@@ -125,6 +142,7 @@ export class LocalFalEngine {
       origin,
       webhookUrl,
       testTag,
+      ...(startTimeoutS === undefined ? {} : { startBy: new Date(Date.now() + startTimeoutS * 1000).toISOString() }),
       sequence: ++this.sequence,
       status: 'IN_QUEUE',
       submittedAt: now(),
@@ -133,8 +151,48 @@ export class LocalFalEngine {
     }
     this.requests.set(request.id, request)
     await this.store.save(request)
+    this.armStartTimeout(request)
     this.schedule()
     return request
+  }
+
+  /**
+   * Ends `request` with fal's request_timeout if it is still waiting for its first start when its
+   * start timeout runs out (the deadline covers queue wait only: once started, it no longer applies).
+   */
+  private armStartTimeout(request: LocalRequest) {
+    if (!request.startBy || request.attempts > 0) return
+    const timer = setTimeout(() => {
+      this.startTimers.delete(request.id)
+      if (request.status !== 'IN_QUEUE' || this.running.has(request.id)) return
+      this.endTimedOut(request)
+      this.schedule()
+    }, Math.max(0, Date.parse(request.startBy) - Date.now()))
+    timer.unref()
+    this.startTimers.set(request.id, timer)
+  }
+
+  private clearStartTimeout(id: string) {
+    clearTimeout(this.startTimers.get(id))
+    this.startTimers.delete(id)
+  }
+
+  private endTimedOut(request: LocalRequest) {
+    this.counters.timedOut += 1
+    this.log(request, 'No runner started this request before its start timeout ran out.', 'WARN')
+    this.finish(request, { failure: START_TIMED_OUT })
+  }
+
+  /** Whether `request`'s result, `bytes` long, is past the time fal keeps it. */
+  resultExpired(request: LocalRequest, bytes: number, now = Date.now()): boolean {
+    return resultExpired(request.completedAt ?? request.submittedAt, bytes, this.config, now)
+  }
+
+  /** The units fal would bill a completed request for (`x-fal-billable-units`); undefined for a failure. */
+  billableUnits(request: LocalRequest): number | undefined {
+    const endpoint = this.catalog.find(request.endpointId)
+    if (!endpoint || !request.output || request.failure) return undefined
+    return billableUnitsOf(endpoint.pricing, request.output, effectiveInput(this.compiledFor(endpoint).defaults, request.input))
   }
 
   /** 0 for the next request to start; undefined once it has started. */
@@ -215,6 +273,7 @@ export class LocalFalEngine {
       .sort((a, b) => a.sequence - b.sequence)
     for (const request of queued) {
       if (this.running.size >= this.config.concurrency) break
+      if (this.startTimedOut(request)) continue
       const controller = new AbortController()
       this.running.set(request.id, controller)
       void this.run(request, controller.signal).finally(() => {
@@ -226,8 +285,19 @@ export class LocalFalEngine {
     for (const request of queued) if (request.status === 'IN_QUEUE') this.emit(request)
   }
 
+  /** Ends a request due to start whose start timeout has run out (or that a fault times out): true if it did. */
+  private startTimedOut(request: LocalRequest): boolean {
+    const faults = this.faultsFor(request.testTag)
+    const late = request.attempts === 0 && request.startBy !== undefined && Date.now() >= Date.parse(request.startBy)
+    if (!late && faults.timeOutNextStarts <= 0) return false
+    if (!late) faults.timeOutNextStarts -= 1
+    this.endTimedOut(request)
+    return true
+  }
+
   private async run(request: LocalRequest, signal: AbortSignal) {
     const endpoint = this.catalog.find(request.endpointId)
+    this.clearStartTimeout(request.id)
     request.status = 'IN_PROGRESS'
     request.startedAt = now()
     request.attempts += 1
@@ -312,30 +382,60 @@ export class LocalFalEngine {
   }
 
   private finish(request: LocalRequest, end: { output?: LocalRequest['output']; failure?: RequestFailure; inferenceTime?: number }) {
+    this.clearStartTimeout(request.id)
     request.status = 'COMPLETED'
     request.completedAt = now()
     request.output = end.output
     request.failure = end.failure
     request.inferenceTime = end.inferenceTime
     if (end.failure) this.log(request, end.failure.kind === 'request' ? end.failure.detail : 'Validation error', 'ERROR')
+    if (request.webhookUrl) request.webhookPending = true
     void this.store.save(request)
     this.emit(request)
     if (request.webhookUrl) void this.sendWebhook(request, request.webhookUrl)
   }
 
-  /** POSTs the signed webhook fal would send, in the background, with retries; it never throws. */
+  /**
+   * fal keeps trying a webhook for about two hours: one still owed when the server stopped is sent
+   * again (its attempts start over), unless that time has passed since the request ended.
+   */
+  private async resumeWebhook(request: LocalRequest) {
+    const window = this.webhookRetryDelays().reduce((sum, delay) => sum + delay, 0)
+    const ended = Date.parse(request.completedAt ?? request.submittedAt)
+    if (request.webhookUrl && Date.now() - ended <= window) return void this.sendWebhook(request, request.webhookUrl)
+    request.webhookPending = false
+    await this.store.save(request)
+  }
+
+  private webhookRetryDelays(): readonly number[] {
+    return this.config.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
+  }
+
+  /**
+   * POSTs the signed webhook fal would send, in the background, with retries; it never throws. Once
+   * delivered or given up, it is no longer owed (until then a restart sends it again).
+   */
   private async sendWebhook(request: LocalRequest, url: string) {
-    const body = webhookBodyOf(request)
+    const body = webhookBodyOf(request, { payloadError: this.faultsFor(request.testTag).webhookPayloadError })
     const outputPaths = this.outputIntegerPaths(request.endpointId)
     const integerPaths: IntegerPathTest = (path) => body.status === 'OK' && path[0] === 'payload' && outputPaths(path.slice(1))
     try {
-      const report = await deliverWebhook({ url, requestId: request.id, body, integerPaths, signer: await this.webhookSigner() })
+      const report = await deliverWebhook({
+        url,
+        requestId: request.id,
+        body,
+        integerPaths,
+        signer: await this.webhookSigner(),
+        retryDelaysMs: this.webhookRetryDelays(),
+      })
       if (!report.delivered) {
         console.warn(`local-fal: webhook for ${request.id} not delivered after ${report.attempts} attempts (${report.status ?? report.error})`)
       }
     } catch (error) {
       console.warn(`local-fal: webhook for ${request.id} not sent: ${error instanceof Error ? error.message : String(error)}`)
     }
+    request.webhookPending = false
+    await this.store.save(request).catch(() => {})
   }
 }
 

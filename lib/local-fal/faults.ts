@@ -1,4 +1,7 @@
-/** Faults the local backend can be told to inject (all off by default), for tests. */
+/** How often fal's status stream sends a keep-alive comment: about every 15 s. */
+export const STREAM_KEEP_ALIVE_MS = 15_000
+
+/** Faults the local backend can be told to inject (all off by default), and its timings tests shorten. */
 export interface Faults {
   /** The next N requests to run fail with `runner_server_error`. */
   failNextRuns: number
@@ -15,6 +18,15 @@ export interface Faults {
   outputVideoUrl: string
   /** Running requests keep running when cancelled, as a fal model may (the cancel is still answered 202). */
   runsIgnoreCancel: boolean
+  /**
+   * The next N requests due to start end instead as if their start timeout (`x-fal-request-timeout`)
+   * had run out: COMPLETED with `request_timeout`, their result a 504 with `X-Fal-Request-Timeout-Type: user`.
+   */
+  timeOutNextStarts: number
+  /** The period of the status stream's keep-alive comments, in milliseconds (fal's is about 15 s); 0: none. */
+  streamKeepAliveMs: number
+  /** Webhooks of successful runs carry `payload: null` and a `payload_error`, as fal's do when it could not serialize the output. */
+  webhookPayloadError: boolean
 }
 
 export const NO_FAULTS: Faults = {
@@ -26,6 +38,9 @@ export const NO_FAULTS: Faults = {
   slowRunsMs: 0,
   outputVideoUrl: '',
   runsIgnoreCancel: false,
+  timeOutNextStarts: 0,
+  streamKeepAliveMs: STREAM_KEEP_ALIVE_MS,
+  webhookPayloadError: false,
 }
 
 /** What the backend has been asked, for tests that must prove nothing reached it. */
@@ -41,6 +56,10 @@ export interface Counters {
   cancelCalls: number
   /** Requests that ended cancelled (queued, or aborted while running). */
   cancelled: number
+  /** Requests that ended because their start timeout ran out while they were queued. */
+  timedOut: number
+  /** Result calls answered 404 because the result had expired. */
+  expiredResults: number
   uploads: number
   /** Calls per value of the `x-fal-takes-test-tag` header, so concurrent tests count only their own calls. */
   tagged: Record<string, number>
@@ -49,5 +68,5 @@ export interface Counters {
 }
 
 export function emptyCounters(): Counters {
-  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, resultsByRequest: {}, cancelCalls: 0, cancelled: 0, uploads: 0, tagged: {}, submitsByTag: {} }
+  return { calls: 0, submits: 0, submitsByEndpoint: {}, statusCalls: 0, streamCalls: 0, resultCalls: 0, resultsByRequest: {}, cancelCalls: 0, cancelled: 0, timedOut: 0, expiredResults: 0, uploads: 0, tagged: {}, submitsByTag: {} }
 }

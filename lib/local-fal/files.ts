@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { finished, pipeline } from 'node:stream/promises'
+import { pipeline } from 'node:stream/promises'
 
 import { byteRangeResponse } from '@/lib/http/byte-range'
 import { fileResponseHeaders } from '@/lib/http/file-headers'
@@ -28,8 +28,15 @@ export interface UploadBody {
   declaredLength?: number
 }
 
+/** A part as the `complete` call lists it: its number and the ETag its upload answered. */
+export interface PartEtag {
+  partNumber: number
+  etag: string
+}
+
 const FILE_ID = /^[a-f0-9-]{36}$/
-const PART_NAME = /^\d{6}$/
+/** A stored part: `<number, 6 digits>.<MD5 of its bytes>`, so a part and its ETag are renamed into place at once. */
+const PART_NAME = /^(\d{6})\.([a-f0-9]{32})$/
 
 /** The media type `head` starts as; refuses anything but video, audio and images. */
 async function requireMedia(head: Uint8Array): Promise<SniffedMedia> {
@@ -174,8 +181,8 @@ export class FileStore {
     )
   }
 
-  /** The parts of an upload on disk, in order, with their sizes. */
-  private async storedParts(id: string): Promise<{ number: number; file: string; size: number }[]> {
+  /** The parts of an upload on disk, in order, with their ETags and sizes. */
+  private async storedParts(id: string): Promise<{ number: number; etag: string; file: string; size: number }[]> {
     const dir = this.paths(id).parts
     let names: string[]
     try {
@@ -184,45 +191,62 @@ export class FileStore {
       return []
     }
     return Promise.all(
-      names.map(async (name) => ({ number: Number(name), file: path.join(dir, name), size: (await stat(path.join(dir, name))).size })),
+      names.map(async (name) => {
+        const [, number = '', etag = ''] = PART_NAME.exec(name) ?? []
+        const file = path.join(dir, name)
+        return { number: Number(number), etag, file, size: (await stat(file)).size }
+      }),
     )
   }
 
   /**
-   * Stores part `partNumber` of a multipart upload. Parts count against the one file's limit: a part
-   * may use only what the other parts left (a part sent again replaces its earlier bytes, and is
-   * counted at its new size). Part 1 is sniffed as it streams, so a file that is not media stops there.
+   * Stores part `partNumber` of a multipart upload; answers its ETag (the MD5 of its bytes, as object
+   * stores answer). Parts count against the one file's limit: a part may use only what the other
+   * parts left (a part sent again replaces its earlier bytes, and is counted at its new size). Part 1
+   * is sniffed as it streams, so a file that is not media stops there.
    */
-  async writePart(id: string, partNumber: number, upload: UploadBody): Promise<{ partNumber: number; etag: string }> {
+  async writePart(id: string, partNumber: number, upload: UploadBody): Promise<PartEtag> {
     return this.exclusive(id, () =>
       this.orDiscard(id, async () => {
         await this.pending(id)
         if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_UPLOAD_PARTS) {
           throw new UploadRefusal(400, 'invalid_part', `Part numbers go from 1 to ${MAX_UPLOAD_PARTS}.`)
         }
-        const others = (await this.storedParts(id)).filter((part) => part.number !== partNumber)
+        const stored = await this.storedParts(id)
+        const others = stored.filter((part) => part.number !== partNumber)
         const room = this.maxUploadBytes - others.reduce((sum, part) => sum + part.size, 0)
         if ((upload.declaredLength ?? 0) > room) throw tooLarge(this.maxUploadBytes)
         const dir = this.paths(id).parts
         await mkdir(dir, { recursive: true })
         const temp = path.join(dir, `${randomUUID()}.tmp`)
+        const hash = createHash('md5')
+        let etag: string
         try {
           await streamToFile(upload.body, temp, {
             limit: room,
             overLimit: () => tooLarge(this.maxUploadBytes),
+            hash,
             ...(partNumber === 1 ? { checkHead: async (head: Uint8Array) => void (await requireMedia(head)) } : {}),
           })
-          await rename(temp, path.join(dir, String(partNumber).padStart(6, '0')))
+          etag = hash.digest('hex')
+          await rename(temp, path.join(dir, `${String(partNumber).padStart(6, '0')}.${etag}`))
+          // The same part sent before with other bytes: only the new one stays.
+          const replaced = stored.filter((part) => part.number === partNumber && part.etag !== etag)
+          await Promise.all(replaced.map((part) => rm(part.file, { force: true })))
         } finally {
           await rm(temp, { force: true })
         }
-        return { partNumber, etag: `${id}-${partNumber}` }
+        return { partNumber, etag }
       }),
     )
   }
 
-  /** Joins the parts (1…N, none missing) into the file, streamed from disk to disk. */
-  async completeParts(id: string): Promise<void> {
+  /**
+   * Joins the parts (1…N, none missing) into the file, streamed from disk to disk. `listed` is what
+   * the `complete` call sent: every part uploaded, in order, each with the ETag its upload answered
+   * (a part listed with a stale ETag, one missing or one never sent refuses the completion).
+   */
+  async completeParts(id: string, listed?: readonly PartEtag[]): Promise<void> {
     return this.exclusive(id, () =>
       this.orDiscard(id, async () => {
         const meta = await this.pending(id)
@@ -231,17 +255,20 @@ export class FileStore {
         if (parts.some((part, index) => part.number !== index + 1)) {
           throw new UploadRefusal(400, 'invalid_part', 'Parts are missing: they must be numbered 1, 2, 3… without gaps.')
         }
+        if (listed && (listed.length !== parts.length || parts.some((part, index) => listed[index]?.partNumber !== part.number || listed[index]?.etag !== part.etag))) {
+          throw new UploadRefusal(400, 'invalid_part', 'The parts listed are not the parts uploaded: list each part, in order, with the ETag its upload answered.')
+        }
         if (parts.reduce((sum, part) => sum + part.size, 0) > this.maxUploadBytes) throw tooLarge(this.maxUploadBytes)
         const sniffed = await requireMedia(await readHead(parts[0]!.file))
         const temp = `${this.paths(id).data}.${randomUUID()}.tmp`
-        const out = createWriteStream(temp, { flags: 'wx' })
+        // One pipeline for all the parts (one per part into a shared file would pile listeners on it).
+        async function* joined() {
+          for (const part of parts) yield* createReadStream(part.file)
+        }
         try {
-          for (const part of parts) await pipeline(createReadStream(part.file), out, { end: false })
-          out.end()
-          await finished(out)
+          await pipeline(Readable.from(joined()), createWriteStream(temp, { flags: 'wx' }))
           await this.keep(id, meta, temp, sniffed)
         } finally {
-          out.destroy()
           await rm(temp, { force: true })
         }
       }),

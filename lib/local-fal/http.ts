@@ -1,4 +1,4 @@
-import { validationDetails, jsonResponse, requestErrorResponse, validationErrorResponse } from '@/lib/fal/errors'
+import { validationDetails, jsonResponse, requestErrorResponse, validationErrorResponse, type ValidationDetail } from '@/lib/fal/errors'
 import { parseQueuePath } from '@/lib/fal/targets'
 import type { LocalFalEngine } from './engine'
 import type { Faults } from './faults'
@@ -8,9 +8,18 @@ import { readJsonBody } from '@/lib/http/read-body'
 import { stringifyExactJson } from '@/lib/json/exact-json'
 import { SMALL_JSON_MAX_BYTES, SUBMIT_BODY_MAX_BYTES } from '@/lib/fal/body-limits'
 import { FILES_ROUTE, JWKS_PATH, LOCAL_FAL_ROUTE, ORIGIN_HEADER } from '@/lib/fal/local-simulator'
-import { fileUrl, isUploadRefusal, type UploadBody, type UploadRefusal } from './files'
+import { applyPlatformControl, handlePlatformApi, platformOverrides, type PlatformControl } from './platform-api'
+import { fileUrl, isUploadRefusal, type PartEtag, type UploadBody, type UploadRefusal } from './files'
 import { notMedia } from './upload-stream'
 import type { LocalRequest } from './types'
+import { BILLABLE_UNITS_HEADER } from '@/lib/fal/server-client'
+
+/** fal's start timeout: seconds a request may wait for a runner (fal's client sends more than 1). */
+export const REQUEST_TIMEOUT_HEADER = 'x-fal-request-timeout'
+/** On a 504: `user` when the caller's own start timeout ran out, which fal's client does not retry. */
+export const REQUEST_TIMEOUT_TYPE_HEADER = 'x-fal-request-timeout-type'
+/** fal's least start timeout, in seconds (its docs: more than 0.1 s). */
+const MIN_START_TIMEOUT_S = 0.1
 
 /** Lets a test count the calls it caused (the proxy forwards `x-fal-*` headers). */
 export const TEST_TAG_HEADER = 'x-fal-takes-test-tag'
@@ -20,6 +29,8 @@ export interface ControlBody {
   tag?: string
   faults?: Partial<Faults>
   resetCounters?: boolean
+  /** What fal's platform API (models, pricing) answers: see platform-api.ts. */
+  platform?: PlatformControl
 }
 
 const UPLOAD_ROUTE = `${FILES_ROUTE}/upload`
@@ -74,6 +85,7 @@ export async function handleLocalFal(engine: LocalFalEngine, request: Request): 
     const response = await engine.files.serve(id, request.headers.get('range'))
     return method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response
   }
+  if (path.startsWith('/platform/')) return handlePlatformApi(request, path.slice('/platform'.length))
   if (path === JWKS_PATH) {
     if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
     return jsonResponse((await engine.webhookSigner()).jwks(), { headers: { 'cache-control': 'public, max-age=300' } })
@@ -111,13 +123,22 @@ async function handleQueue(
         status === 429 ? { 'retry-after': '1' } : {},
       )
     }
+    const startTimeout = startTimeoutOf(request.headers)
+    if (startTimeout === 'invalid') {
+      return requestErrorResponse({
+        status: 400,
+        detail: `${REQUEST_TIMEOUT_HEADER} must be a number of seconds greater than ${MIN_START_TIMEOUT_S}.`,
+        errorType: 'bad_request',
+        retryable: false,
+      })
+    }
     const body = await readJsonBody(request, SUBMIT_BODY_MAX_BYTES)
     if (!body.ok && body.status === 413) return jsonResponse({ detail: body.detail }, { status: 413 })
-    if (!body.ok) return validationErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
+    if (!body.ok) return modelErrorResponse([{ loc: ['body'], msg: 'The body is not valid JSON', type: 'value_error.jsondecode' }])
     const parsed = engine.compiledFor(endpoint).validator.safeParse(body.value)
-    if (!parsed.success) return validationErrorResponse(validationDetails(parsed.error.issues))
+    if (!parsed.success) return modelErrorResponse(validationDetails(parsed.error.issues))
     const webhook = url.searchParams.get('fal_webhook') ?? undefined
-    const created = await engine.submit(endpoint, parsed.data, originOf(request), webhook, tag)
+    const created = await engine.submit(endpoint, parsed.data, originOf(request), webhook, tag, startTimeout)
     const status = engine.statusOf(created, null)
     return jsonResponse(status, { headers: { 'x-fal-request-id': created.id } })
   }
@@ -137,12 +158,12 @@ async function handleQueue(
       if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
       engine.counters.streamCalls += 1
       // The server follows takes without the test's tag: a request's faults are those of the test that submitted it.
-      return statusStream(engine, found, url.searchParams.get('logs') === '1', request.signal, (tag ? faults : engine.faultsFor(found.testTag)).dropStreamAfterEvents)
+      return statusStream(engine, found, url.searchParams.get('logs') === '1', request.signal, tag ? faults : engine.faultsFor(found.testTag))
     case 'result':
       if (method !== 'GET') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
       engine.counters.resultCalls += 1
       engine.counters.resultsByRequest[found.id] = (engine.counters.resultsByRequest[found.id] ?? 0) + 1
-      return resultOf(engine, found)
+      return await resultOf(engine, found)
   }
 }
 
@@ -157,38 +178,78 @@ function cancelRequest(engine: LocalFalEngine, requestId: string, method: string
   return jsonResponse({ status: 'CANCELLATION_REQUESTED' }, { status: 202, headers })
 }
 
-function resultOf(engine: LocalFalEngine, request: LocalRequest): Response {
-  const headers = { 'x-fal-request-id': request.id }
-  if (request.status !== 'COMPLETED') return jsonResponse({ detail: 'Request is still in progress' }, { status: 400, headers })
+/** `x-fal-request-timeout` in seconds: undefined when absent, 'invalid' when it is not a number above fal's least. */
+function startTimeoutOf(headers: Headers): number | undefined | 'invalid' {
+  const raw = headers.get(REQUEST_TIMEOUT_HEADER)?.trim()
+  if (raw === undefined || raw === '') return undefined
+  const seconds = Number(raw)
+  return Number.isFinite(seconds) && seconds > MIN_START_TIMEOUT_S ? seconds : 'invalid'
+}
+
+/** A model's validation error (422), with the `X-Fal-Retryable` header fal sends with model errors. */
+function modelErrorResponse(detail: ValidationDetail[], headers: HeadersInit = {}): Response {
+  const response = validationErrorResponse(detail)
+  new Headers(headers).forEach((value, key) => response.headers.set(key, value))
+  response.headers.set('x-fal-retryable', 'false')
+  return response
+}
+
+/** What the result call answers for a completed request: its output, or its error, as the model answered it. */
+function completedAnswer(engine: LocalFalEngine, request: LocalRequest): Response {
+  const headers = new Headers({ 'x-fal-request-id': request.id })
   const failure = request.failure
   if (!failure) {
+    const units = engine.billableUnits(request)
+    if (units !== undefined) headers.set(BILLABLE_UNITS_HEADER, String(units))
+    headers.set('content-type', 'application/json')
     // The seed (any integer of the output) is a raw JSON number, as fal answers it, whatever its size.
-    const body = stringifyExactJson(request.output ?? {}, engine.outputIntegerPaths(request.endpointId))
-    return new Response(body, { headers: { ...headers, 'content-type': 'application/json' } })
+    return new Response(stringifyExactJson(request.output ?? {}, engine.outputIntegerPaths(request.endpointId)), { headers })
   }
-  if (failure.kind === 'validation') return jsonResponse({ detail: failure.detail }, { status: 422, headers })
+  if (failure.kind === 'validation') return modelErrorResponse(failure.detail, headers)
+  if (failure.timeoutType) headers.set(REQUEST_TIMEOUT_TYPE_HEADER, failure.timeoutType)
   return requestErrorResponse(failure, headers)
 }
 
-/** Server-sent events: one status per event, new logs only, closed after COMPLETED. */
-function statusStream(
-  engine: LocalFalEngine,
-  request: LocalRequest,
-  withLogs: boolean,
-  signal: AbortSignal,
-  dropAfter: number,
-): Response {
+/** fal's result call: 400 until COMPLETED, then the answer, for as long as fal keeps it (1 h, or 6 min from 10 KB); then 404. */
+async function resultOf(engine: LocalFalEngine, request: LocalRequest): Promise<Response> {
+  if (request.status !== 'COMPLETED') {
+    return jsonResponse({ detail: 'Request is still in progress' }, { status: 400, headers: { 'x-fal-request-id': request.id } })
+  }
+  const answer = completedAnswer(engine, request)
+  const body = new Uint8Array(await answer.arrayBuffer())
+  if (engine.resultExpired(request, body.byteLength)) {
+    engine.counters.expiredResults += 1
+    return notFound('Request not found')
+  }
+  return new Response(body, { status: answer.status, headers: answer.headers })
+}
+
+/** A server-sent comment line: readers skip it; it keeps proxies from closing an idle stream. */
+const KEEP_ALIVE = ': keep-alive\n\n'
+
+/**
+ * Server-sent events: one status per event, each with only the logs new since the previous one, a
+ * keep-alive comment every `streamKeepAliveMs`, closed after COMPLETED.
+ */
+function statusStream(engine: LocalFalEngine, request: LocalRequest, withLogs: boolean, signal: AbortSignal, faults: Faults): Response {
   const encoder = new TextEncoder()
-  let unsubscribe = () => {}
+  const dropAfter = faults.dropStreamAfterEvents
+  let stop = () => {}
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       let sentLogs = 0
       let events = 0
       let closed = false
+      let keepAlive: NodeJS.Timeout | undefined
+      let unsubscribe = () => {}
+      stop = () => {
+        closed = true
+        clearInterval(keepAlive)
+        unsubscribe()
+      }
       const close = () => {
         if (closed) return
-        closed = true
-        unsubscribe()
+        stop()
         controller.close()
       }
       const send = (current: LocalRequest) => {
@@ -202,9 +263,14 @@ function statusStream(
       unsubscribe = engine.subscribe(request.id, send)
       signal.addEventListener('abort', close)
       send(request)
+      if (!closed && faults.streamKeepAliveMs > 0) {
+        keepAlive = setInterval(() => {
+          if (!closed) controller.enqueue(encoder.encode(KEEP_ALIVE))
+        }, faults.streamKeepAliveMs)
+      }
     },
     cancel() {
-      unsubscribe()
+      stop()
     },
   })
   return new Response(stream, {
@@ -250,10 +316,12 @@ async function handleUpload(engine: LocalFalEngine, request: Request, rest: stri
       return jsonResponse({ ok: true })
     }
     if (method === 'PUT' && part && /^\d{1,6}$/.test(part)) {
-      return jsonResponse(await engine.files.writePart(id, Number(part), uploadBody(request)))
+      const stored = await engine.files.writePart(id, Number(part), uploadBody(request))
+      // fal's client reads `{ partNumber, etag }` from the body; the header is what object stores send.
+      return jsonResponse(stored, { headers: { etag: `"${stored.etag}"` } })
     }
     if (method === 'POST' && part === 'complete') {
-      await engine.files.completeParts(id)
+      await engine.files.completeParts(id, await listedParts(request))
       engine.counters.uploads += 1
       return jsonResponse({ ok: true })
     }
@@ -265,6 +333,18 @@ async function handleUpload(engine: LocalFalEngine, request: Request, rest: stri
   return notFound()
 }
 
+/** The parts a `complete` lists (`{ parts: [{ partNumber, etag }] }`, as fal's client sends them); none when the body is not that. */
+async function listedParts(request: Request): Promise<PartEtag[]> {
+  const read = await readJsonBody(request, SMALL_JSON_MAX_BYTES)
+  const parts = read.ok && typeof read.value === 'object' && read.value !== null ? (read.value as { parts?: unknown }).parts : undefined
+  if (!Array.isArray(parts)) return []
+  return parts.flatMap((part: unknown) => {
+    const { partNumber, etag } = (typeof part === 'object' && part !== null ? part : {}) as { partNumber?: unknown; etag?: unknown }
+    // An ETag as the header quotes it is the same ETag.
+    return typeof partNumber === 'number' && typeof etag === 'string' ? [{ partNumber, etag: etag.replace(/^"(.*)"$/, '$1') }] : [{ partNumber: NaN, etag: '' }]
+  })
+}
+
 async function handleControl(engine: LocalFalEngine, request: Request, method: string) {
   if (method === 'POST') {
     const read = await readJsonBody(request, SMALL_JSON_MAX_BYTES)
@@ -272,7 +352,11 @@ async function handleControl(engine: LocalFalEngine, request: Request, method: s
     if (body.faults && body.tag) engine.faultsByTag.set(body.tag, { ...(engine.faultsByTag.get(body.tag) ?? NO_FAULTS), ...body.faults })
     else if (body.faults) engine.faults = { ...engine.faults, ...body.faults }
     if (body.resetCounters) Object.assign(engine.counters, emptyCounters())
-    return jsonResponse({ faults: engine.faultsFor(body.tag), counters: engine.counters })
+    if (body.platform !== undefined) {
+      const applied = applyPlatformControl(body.platform)
+      if (!applied.ok) return jsonResponse({ detail: applied.detail }, { status: 400 })
+    }
+    return jsonResponse({ faults: engine.faultsFor(body.tag), counters: engine.counters, platform: platformOverrides() })
   }
-  return jsonResponse({ faults: engine.faults, counters: engine.counters })
+  return jsonResponse({ faults: engine.faults, counters: engine.counters, platform: platformOverrides() })
 }

@@ -13,7 +13,15 @@ export interface LogEntry {
 /** How a request ended, when it did not produce an output. */
 export type RequestFailure =
   | { kind: 'validation'; status: 422; detail: ValidationDetail[] }
-  | { kind: 'request'; status: number; detail: string; errorType: string; retryable: boolean }
+  | {
+      kind: 'request'
+      status: number
+      detail: string
+      errorType: string
+      retryable: boolean
+      /** `user` when the caller's own start timeout ran out: fal's client must not retry that 504. */
+      timeoutType?: 'user'
+    }
 
 /** One request to the local backend, as kept on disk. */
 export interface LocalRequest {
@@ -25,6 +33,10 @@ export interface LocalRequest {
   webhookUrl?: string
   /** The submitter's test tag (control mode only): tagged faults apply to it. */
   testTag?: string
+  /** When the request must have started (`x-fal-request-timeout`), as an ISO time; past it while queued, it ends with fal's request_timeout. */
+  startBy?: string
+  /** A webhook is owed and not yet delivered nor given up: sent again after a restart. */
+  webhookPending?: boolean
   /** Orders the queue. */
   sequence: number
   status: QueueStatus

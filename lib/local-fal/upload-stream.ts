@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto'
 import { open, rm } from 'node:fs/promises'
 
 import { SNIFF_BYTES } from './upload-sniff'
@@ -43,6 +44,8 @@ export interface StreamToFileOptions {
   overLimit: () => UploadRefusal
   /** Checks the first bytes (up to the sniffing sample) before any is written; throws to refuse. */
   checkHead?: (head: Uint8Array) => Promise<void>
+  /** Fed every byte written, in order (a part's ETag is the MD5 of its bytes). */
+  hash?: Hash
 }
 
 /**
@@ -61,6 +64,7 @@ export async function streamToFile(body: ReadableStream<Uint8Array> | null, targ
     const bytes = Buffer.concat(head)
     head = undefined
     await options.checkHead?.(bytes)
+    options.hash?.update(bytes)
     await file.write(bytes)
   }
   try {
@@ -74,6 +78,7 @@ export async function streamToFile(body: ReadableStream<Uint8Array> | null, targ
         headSize += next.value.byteLength
         if (headSize >= SNIFF_BYTES) await writeHead()
       } else {
+        options.hash?.update(next.value)
         await file.write(next.value)
       }
     }

@@ -7,12 +7,21 @@ import type { WebhookSigner } from './webhook-signer'
 /** The user id the local backend signs with (fal signs with the key owner's id). */
 export const LOCAL_WEBHOOK_USER_ID = 'local-simulator'
 
-/** Waits between attempts: 0.5 s doubling, 8 attempts in all (about a minute; fal keeps at it for two hours). */
-export const DEFAULT_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 16_000, 32_000]
+/**
+ * Waits between attempts, as fal retries a webhook: 10 retries over about two hours (15 s doubling,
+ * at most 30 min apart). TAKES_LOCAL_WEBHOOK_RETRY_MS shortens them for tests.
+ */
+export const DEFAULT_RETRY_DELAYS_MS = [15_000, 30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_800_000, 1_800_000, 1_800_000]
+
+/** What fal puts in `payload_error` when it could not put the output in the webhook (its docs' example). */
+export const PAYLOAD_ERROR =
+  'Response payload is not JSON serializable. Either return a JSON serializable object or use the queue endpoint to retrieve the response.'
 
 /** What fal POSTs to `fal_webhook` when a request ends. */
 export type FalWebhookBody =
   | { request_id: string; gateway_request_id: string; status: 'OK'; payload: { [key: string]: JsonValue } }
+  /** fal could not put the output in the body: the result call still answers it. */
+  | { request_id: string; gateway_request_id: string; status: 'OK'; payload: null; payload_error: string }
   | { request_id: string; gateway_request_id: string; status: 'ERROR'; error: string; payload: JsonValue }
 
 /** The error body the result route answers for a failure: the same goes into the webhook's payload. */
@@ -21,9 +30,10 @@ export function failureBody(failure: RequestFailure): { [key: string]: JsonValue
   return { detail: failure.detail, error_type: failure.errorType }
 }
 
-/** The webhook body for a finished request. */
-export function webhookBodyOf(request: LocalRequest): FalWebhookBody {
+/** The webhook body for a finished request; with `payloadError`, a success's output is left out as fal leaves out one it could not serialize. */
+export function webhookBodyOf(request: LocalRequest, options: { payloadError?: boolean } = {}): FalWebhookBody {
   const ids = { request_id: request.id, gateway_request_id: request.id }
+  if (!request.failure && options.payloadError) return { ...ids, status: 'OK', payload: null, payload_error: PAYLOAD_ERROR }
   if (!request.failure) return { ...ids, status: 'OK', payload: request.output ?? {} }
   return { ...ids, status: 'ERROR', error: `Invalid status code: ${request.failure.status}`, payload: failureBody(request.failure) }
 }
@@ -50,7 +60,8 @@ export interface DeliveryReport {
   error?: string
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+// Unref'd: a webhook still owed never holds a process open (it is sent again after a restart).
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
 /**
  * POSTs a signed webhook as fal does: the same body bytes on every attempt, signed afresh with the

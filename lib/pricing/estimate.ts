@@ -96,7 +96,7 @@ function resolutionNamed(rule: OutputRule, width: unknown, height: unknown): str
 }
 
 /** The rate's resolution: the input's value when priced, else the one the output's size maps to. */
-function rateResolution(rule: PerSecondRule, outputRule: OutputRule, input: Record<string, JsonValue> | undefined, width: unknown, height: unknown) {
+export function rateResolution(rule: PerSecondRule, outputRule: OutputRule, input: Record<string, JsonValue> | undefined, width: unknown, height: unknown) {
   const chosen = input?.[rule.resolutionField]
   if (typeof chosen === 'string' && rule.usdPerSecond[chosen] !== undefined) return chosen
   const mapped = resolutionNamed(outputRule, width, height)

@@ -5,7 +5,7 @@ import type { FalClient, QueueStatus } from '@fal-ai/client'
 import { sleep } from '@/lib/async/sleep'
 import { advanceTake, claimSettle, claimUnfinishedTakes, releaseLease, releaseSettle, renewLease, type Take, type TakeLogEntry, type TakePatch } from '@/lib/db/queries'
 import { describeFalError, isTransientFalError } from '@/lib/fal/describe-error'
-import { serverFalClient } from '@/lib/fal/server-client'
+import { falResult, serverFalClient } from '@/lib/fal/server-client'
 import type { JsonValue } from '@/lib/schema'
 import { SETTLE_CLAIM_MS, settleClaimed, settleTake, type TakeOutcome } from './settle-take'
 import { settingsOf } from '@/lib/settings'
@@ -256,14 +256,12 @@ export class TakeFollower {
 
   private async fetchResult(endpointId: string, requestId: string, inferenceTime: number | undefined, signal: AbortSignal): Promise<TakeOutcome | null> {
     for (let attempt = 1; !signal.aborted; attempt++) {
-      try {
-        const result = await this.client.queue.result(endpointId, { requestId, abortSignal: signal })
-        return { ok: true, output: result.data as { [key: string]: JsonValue }, inferenceTime }
-      } catch (error) {
-        if (signal.aborted) break
-        if (!isTransientFalError(error)) return { ok: false, error: describeFalError(error) }
-        await sleep(Math.min(this.pollMs * 2 ** attempt, this.pollMs * MAX_BACKOFF_FACTOR * 2), signal)
-      }
+      const answer = await falResult(this.client, endpointId, { requestId, abortSignal: signal })
+      const { billableUnits } = answer
+      if (answer.ok) return { ok: true, output: answer.data as { [key: string]: JsonValue }, inferenceTime, billableUnits }
+      if (signal.aborted) break
+      if (!isTransientFalError(answer.error)) return { ok: false, error: describeFalError(answer.error), billableUnits }
+      await sleep(Math.min(this.pollMs * 2 ** attempt, this.pollMs * MAX_BACKOFF_FACTOR * 2), signal)
     }
     return null
   }

@@ -1,20 +1,30 @@
 import 'server-only'
 import type { TakeError } from '@/lib/fal/describe-error'
-import type { JsonValue } from '@/lib/schema'
-import { catalog } from '@/lib/endpoints'
+import { describeForm, type JsonValue, type Payload } from '@/lib/schema'
+import { catalog, type Endpoint } from '@/lib/endpoints'
+import type { Output } from '@/lib/generation/output-video'
 import { claimSettle, finishTake, releaseSettle, getTakeByRequestId, type Take, type TakePatch } from '@/lib/db/queries'
-import { billedTake } from '@/lib/pricing/estimate'
+import { NO_BILL, settledBill, type SettledBill } from '@/lib/pricing/billed'
 import { inputWithSeedUsed } from './seed-used'
 import { keepTakeOutput } from '@/lib/storage/keep-output'
 import { copyRetryDelays, copyStateAfter, discardIfDeleted, SETTLE_COPY_LIMITS, tryCopy } from './output-copy'
 
-/** How a take ended, as fal told it (by the result call or by a webhook). */
-export type TakeOutcome =
+/**
+ * How a take ended, as fal told it (by the result call or by a webhook), with the units fal bills
+ * it for when fal said (the result answer's `x-fal-billable-units`; a webhook does not say).
+ */
+export type TakeOutcome = (
   | { ok: true; output: { [key: string]: JsonValue }; inferenceTime?: number }
   | { ok: false; error: TakeError }
+) & { billableUnits?: number | null }
 
 /** How long a settle claim lasts: the result, the first output copy and the record, with room to spare. */
 export const SETTLE_CLAIM_MS = 5 * 60_000
+
+/** What the take is billed: fal's units × the endpoint's rate when fal said them, else computed from its output. */
+function billOf(endpoint: Endpoint, input: Payload, output: Output | undefined, billableUnits: number | null | undefined): SettledBill {
+  return settledBill(endpoint, { input, output, billableUnits: billableUnits ?? null }, describeForm(endpoint.input).defaults)
+}
 
 /**
  * The first attempt at the studio's copy of the output: kept, or pending for the output copier to
@@ -36,20 +46,21 @@ async function firstCopy(take: Take, output: { [key: string]: JsonValue }): Prom
  */
 export async function settleClaimed(claimed: Take, outcome: TakeOutcome): Promise<'settled' | 'already'> {
   const now = new Date()
+  const endpoint = catalog.find(claimed.endpointId)
   if (!outcome.ok) {
     const cancelled = outcome.error.kind === 'request' && outcome.error.errorType === 'client_cancelled'
-    const done = await finishTake(claimed.id, { status: cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, queuePosition: null, completedAt: now })
+    const bill = endpoint ? billOf(endpoint, claimed.input, undefined, outcome.billableUnits) : NO_BILL
+    const done = await finishTake(claimed.id, { status: cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, ...bill, queuePosition: null, completedAt: now })
     return done ? 'settled' : 'already'
   }
-  const endpoint = catalog.find(claimed.endpointId)
-  const bill = endpoint ? billedTake(endpoint, outcome.output, claimed.input) : null
+  const bill = endpoint ? billOf(endpoint, claimed.input, outcome.output, outcome.billableUnits) : NO_BILL
   const copy = await firstCopy(claimed, outcome.output)
   const done = await finishTake(claimed.id, {
     status: 'COMPLETED',
     output: outcome.output,
     // The seed fal picked becomes part of the take's parameters: a remix reproduces it exactly.
     ...(endpoint ? { input: inputWithSeedUsed(claimed.input, outcome.output, endpoint.input) } : {}),
-    billedUsd: bill?.amount ?? null,
+    ...bill,
     ...(outcome.inferenceTime === undefined ? {} : { inferenceTime: outcome.inferenceTime }),
     queuePosition: null,
     completedAt: now,

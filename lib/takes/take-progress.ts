@@ -34,6 +34,8 @@ export interface TakeProgress {
   following?: 'stream' | 'polling'
   /** Asked to cancel; fal has not ended it yet. */
   cancelling?: boolean
+  /** What the studio recorded as billed, once the take has ended, and how it was reached. */
+  cost?: Pick<TakeView, 'estimateUsd' | 'billedUsd' | 'billing' | 'billedAboveEstimate'>
 }
 
 /** Whether the take has ended (and the page may run another). */
@@ -67,5 +69,6 @@ export function progressOfView(view: TakeView): TakeProgress {
     error: view.error ?? undefined,
     following: view.followMode ?? undefined,
     cancelling: view.cancelling,
+    cost: { estimateUsd: view.estimateUsd, billedUsd: view.billedUsd, billing: view.billing, billedAboveEstimate: view.billedAboveEstimate },
   }
 }

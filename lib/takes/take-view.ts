@@ -2,6 +2,8 @@ import type { CopyStatus } from '@/lib/db/schema'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
 import { outputUrl } from '@/lib/storage/output-url'
+import { billedAboveEstimate } from '@/lib/pricing/billed'
+import type { BillUnit } from '@/lib/pricing/rules'
 import { videoOf } from '@/lib/generation/output-video'
 
 import { FINISHED_STATUSES, type TakeStatus } from './take-status'
@@ -19,6 +21,10 @@ export interface TakeView {
   error: TakeError | null
   estimateUsd: number | null
   billedUsd: number | null
+  /** How `billedUsd` was reached; null while nothing is billed. */
+  billing: TakeBilling | null
+  /** Billed more than its estimate: the estimate failed as the upper bound it is meant to be. */
+  billedAboveEstimate: boolean
   /** Seconds, as fal reports it. */
   inferenceTime: number | null
   /** ISO 8601. */
@@ -58,6 +64,10 @@ export interface TakeRecord {
   error: TakeError | null
   estimateUsd: number | null
   billedUsd: number | null
+  /** fal's billable units and their rate, when fal answered them (absent: it did not). */
+  billableUnits?: number | null
+  billedUnit?: BillUnit | null
+  billedRateUsd?: number | null
   inferenceTime: number | null
   createdAt: Date
   startedAt: Date | null
@@ -70,6 +80,19 @@ export interface TakeRecord {
   copyError: string | null
   cancelRequestedAt: Date | null
   followMode: 'stream' | 'polling' | null
+}
+
+/**
+ * How a take's bill was reached: fal's billable units × the endpoint's rate (`fal`), or — fal
+ * answered no units — computed from the output's size and length at the rate (`output`, an estimate).
+ */
+export type TakeBilling = { basis: 'fal'; units: number; unit: BillUnit; rateUsd: number } | { basis: 'output' }
+
+function billingOf(take: TakeRecord): TakeBilling | null {
+  if (take.billedUsd === null) return null
+  const { billableUnits, billedUnit, billedRateUsd } = take
+  if (billableUnits == null || billedUnit == null || billedRateUsd == null) return { basis: 'output' }
+  return { basis: 'fal', units: billableUnits, unit: billedUnit, rateUsd: billedRateUsd }
 }
 
 function falVideoUrl(output: TakeRecord['output']): string | null {
@@ -148,6 +171,8 @@ function ownerViewOf(take: TakeRecord): TakeView {
     error: take.error,
     estimateUsd: take.estimateUsd,
     billedUsd: take.billedUsd,
+    billing: billingOf(take),
+    billedAboveEstimate: billedAboveEstimate(take.billedUsd, take.estimateUsd),
     inferenceTime: take.inferenceTime,
     createdAt: take.createdAt.toISOString(),
     startedAt: take.startedAt?.toISOString() ?? null,

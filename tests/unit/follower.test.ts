@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { FalClient } from '@fal-ai/client'
+import { ApiError, type FalClient } from '@fal-ai/client'
 import { inArray } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { getDb, openDb } from '@/lib/db/client'
@@ -63,9 +63,9 @@ function crash(crashed: TakeFollower) {
 }
 
 /** A take fal has in its queue, as a confirmed submit leaves it. */
-async function queuedTake(fake: FakeFal): Promise<{ take: Take; requestId: string }> {
+async function queuedTake(fake: FakeFal, estimateUsd?: number): Promise<{ take: Take; requestId: string }> {
   const requestId = fake.addJob(V2V)
-  const take = await createTake({ endpointId: V2V, input: { prompt: `follow ${randomUUID()}`, video_url: 'https://v3.fal.media/files/x/in.mp4' }, falRequestId: requestId })
+  const take = await createTake({ endpointId: V2V, input: { prompt: `follow ${randomUUID()}`, video_url: 'https://v3.fal.media/files/x/in.mp4' }, falRequestId: requestId, estimateUsd })
   return { take, requestId }
 }
 
@@ -340,6 +340,64 @@ describe.each(backends)('the follower on $name', (backend) => {
 
       fake.resultGate.open()
       expect(await whenTake('the take to end', take.id, ended)).toMatchObject({ status: 'COMPLETED', output: OUTPUT, cancelRequestedAt: null })
+    },
+    SLOW,
+  )
+
+  it(
+    'billed is what fal bills: fal’s billable units × the rate, stored with the units and the rate, the estimate beside it',
+    async () => {
+      const fake = new FakeFal()
+      const { take, requestId } = await queuedTake(fake, 0.2016)
+      follower(fake.client())
+      // The output alone would be 112 MP ($0.2016): fal's word, 120 MP, is the bill, and above the estimate.
+      fake.complete(requestId, OUTPUT, 120)
+      const done = await whenTake('the take to complete', take.id, ended)
+      expect(done).toMatchObject({ status: 'COMPLETED', estimateUsd: 0.2016, billedUsd: 0.216, billableUnits: 120, billedUnit: 'megapixel', billedRateUsd: 0.0018 })
+      expect(takeViewOf(done)).toMatchObject({ estimateUsd: 0.2016, billedUsd: 0.216, billing: { basis: 'fal', units: 120, unit: 'megapixel', rateUsd: 0.0018 }, billedAboveEstimate: true })
+    },
+    SLOW,
+  )
+
+  it(
+    'without billable units from fal, the bill is computed from the output and the take says so',
+    async () => {
+      const fake = new FakeFal()
+      const { take, requestId } = await queuedTake(fake, 0.2016)
+      follower(fake.client())
+      fake.complete(requestId, OUTPUT)
+      const done = await whenTake('the take to complete', take.id, ended)
+      expect(done).toMatchObject({ billedUsd: 0.2016, billableUnits: null, billedUnit: null, billedRateUsd: null })
+      expect(takeViewOf(done)).toMatchObject({ billing: { basis: 'output' }, billedAboveEstimate: false })
+    },
+    SLOW,
+  )
+
+  it(
+    'a failed run is billed what fal states on its error answer, and nothing when fal states nothing',
+    async () => {
+      const fake = new FakeFal()
+      const stated = await queuedTake(fake)
+      const silent = await queuedTake(fake)
+      follower(fake.client())
+      const error = () => new ApiError({ message: 'Unprocessable', status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: 'bad prompt', type: 'value_error' }] } })
+      fake.fail(stated.requestId, error(), 0)
+      fake.fail(silent.requestId, error())
+      expect(await whenTake('the stated take to fail', stated.take.id, ended)).toMatchObject({ status: 'FAILED', billedUsd: 0, billableUnits: 0, billedUnit: 'megapixel' })
+      expect(await whenTake('the silent take to fail', silent.take.id, ended)).toMatchObject({ status: 'FAILED', billedUsd: null, billableUnits: null })
+    },
+    SLOW,
+  )
+
+  it(
+    'a take settled by fal’s webhook (which states no units) is billed from its output, and says so',
+    async () => {
+      const fake = new FakeFal()
+      const { take, requestId } = await queuedTake(fake, 0.2016)
+      expect((await webhook(requestId, OUTPUT)).body.result).toBe('settled')
+      const done = await current(take.id)
+      expect(done).toMatchObject({ status: 'COMPLETED', billedUsd: 0.2016, billableUnits: null })
+      expect(takeViewOf(done).billing).toEqual({ basis: 'output' })
     },
     SLOW,
   )

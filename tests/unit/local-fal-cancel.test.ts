@@ -154,6 +154,29 @@ describe('the simulator cancels requests as fal does', () => {
     expect(await counters()).toMatchObject({ cancelCalls: 1, cancelled: 0 })
   })
 
+  it('a queued request with a start timeout, cancelled, ends cancelled: its timeout never fires after', async () => {
+    engine = await startEngine('timeout-cancelled')
+    engine.faults.slowRunsMs = 60_000
+    const running = await submit()
+    const copy = path.join(dir, `copy-${Math.random().toString(36).slice(2)}.mp4`)
+    await realFfmpeg(['-i', inputVideo, '-c', 'copy', copy])
+    const stored = await engine.files.adopt(copy, 'video/mp4', 'input.mp4')
+    const submitted = await handleLocalFal(
+      engine,
+      new Request(`${BASE}/queue/${ENDPOINT.id}`, {
+        method: 'POST',
+        headers: { 'x-fal-request-timeout': '0.3' },
+        body: JSON.stringify({ prompt: 'a cat', video_url: fileUrl(ORIGIN, stored.id, stored.fileName), generate_audio: false }),
+      }),
+    )
+    const { request_id: queued } = (await submitted.json()) as { request_id: string }
+    expect((await cancel(queued)).status).toBe(202)
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(await status(queued)).toMatchObject({ status: 'COMPLETED', error_type: 'client_cancelled' })
+    expect(engine.counters.timedOut).toBe(0)
+    expect((await cancel(running)).status).toBe(202)
+  })
+
   it('with runsIgnoreCancel, a running request is told 202 yet completes, as a fal model may', async () => {
     engine = await startEngine('ignored')
     engine.faults.runsIgnoreCancel = true

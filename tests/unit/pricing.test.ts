@@ -9,6 +9,7 @@ import {
   toLtxFrameCount,
 } from '@/lib/generation/output-shape'
 import {
+  billedAboveEstimate,
   billedMegapixels,
   billedTake,
   estimateTake,
@@ -16,6 +17,7 @@ import {
   formatUsd,
   perMegapixelAmount,
   priceLine,
+  settledBill,
   type PricedEndpoint,
 } from '@/lib/pricing'
 import { compileSchema, type Payload } from '@/lib/schema'
@@ -445,6 +447,22 @@ describe('billedTake', () => {
     const { shape } = estimate
     const output = { video: { url: 'u', width: shape.width, height: shape.height, num_frames: shape.numFrames, fps: shape.fps } }
     expect(billedTake(endpoint(V2V), output)).toEqual({ amount: estimate.amount, breakdown: estimate.breakdown })
+  })
+})
+
+describe('a bill from fal’s units against the estimate', () => {
+  // fal bills the shape it rendered; rendered as estimated, fal's units bill exactly the estimate,
+  // so a take is flagged above its estimate only when the estimate failed as a bound.
+  it('each endpoint’s example, billed in the units of the shape the estimate predicts, is not above it', () => {
+    for (const found of catalog.endpoints) {
+      const estimate = estimateTake(priced(found.id), found.example, {})
+      const rule = found.pricing
+      const units = rule.kind === 'per_megapixel' ? estimate.megapixels ?? billedMegapixels(estimate.shape.width, estimate.shape.height, estimate.shape.numFrames) : estimate.shape.duration
+      const bill = settledBill(found, { input: found.example, billableUnits: units }, compileSchema(found.input).defaults)
+      expect(bill.billedUsd, found.id).toBe(estimate.amount)
+      expect(billedAboveEstimate(bill.billedUsd, estimate.amount), found.id).toBe(false)
+      expect(billedAboveEstimate(settledBill(found, { input: found.example, billableUnits: units + 1 }, compileSchema(found.input).defaults).billedUsd, estimate.amount), found.id).toBe(true)
+    }
   })
 })
 

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { catalog } from '@/lib/endpoints'
+import { possibleRetirement } from '@/lib/endpoints/lifecycle'
 import { priceLine } from '@/lib/pricing/rules'
 import { Playground } from '@/components/playground/playground'
+import { RetiredNotice } from '@/components/playground/retired-notice'
 
 interface PageProps {
   params: Promise<{ id: string[] }>
@@ -24,6 +26,7 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
 export default async function PlaygroundPage({ params }: PageProps) {
   const endpoint = endpointOf((await params).id)
   if (!endpoint) notFound()
+  const retirement = possibleRetirement(endpoint.id)
   return (
     <>
       <header className="mb-8">
@@ -34,6 +37,7 @@ export default async function PlaygroundPage({ params }: PageProps) {
         <p className="mt-1 text-sm" data-testid="price-line">
           {priceLine(endpoint.pricing)}
         </p>
+        {retirement && <RetiredNotice note={retirement} />}
       </header>
       <Playground
         endpoint={{

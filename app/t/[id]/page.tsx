@@ -5,6 +5,8 @@ import { publicOrigin } from '@/lib/http/page-origin'
 import { absoluteUrl } from '@/lib/http/absolute-url'
 import { NOINDEX } from '@/components/share/share-metadata'
 import { SharedTake } from '@/components/share/shared-take'
+import { SimulatedAmounts } from '@/components/takes/simulated-amounts'
+import { backendMode } from '@/lib/fal/backend'
 import { promptOf, truncate } from '@/components/takes/take-text'
 
 export const dynamic = 'force-dynamic'
@@ -24,5 +26,9 @@ export default async function TakePage({ params }: PageProps) {
   const take = await loadOwnTake((await params).id)
   if (!take) notFound()
   const shareUrl = take.sharePath ? absoluteUrl(await publicOrigin(), take.sharePath) : null
-  return <SharedTake take={take} owner={{ shareUrl }} />
+  return (
+    <SimulatedAmounts simulated={backendMode() === 'local'}>
+      <SharedTake take={take} owner={{ shareUrl }} />
+    </SimulatedAmounts>
+  )
 }

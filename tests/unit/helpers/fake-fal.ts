@@ -1,9 +1,11 @@
 import { ApiError, type FalClient, type QueueStatus, type RequestLog } from '@fal-ai/client'
+import { BILLABLE_UNITS_HEADER, noteFalAnswer } from '@/lib/fal/server-client'
 
 // A fake of fal's queue, as the take service and the follower use it: submit, status, streamStatus
 // (a stream with on('data'|'error'|'done'), done() and abort(), as @fal-ai/client's FalStream),
-// result and cancel. The test drives each request (queued, running with logs, completed, failed),
-// and reads back every call each client made.
+// result and cancel. The test drives each request (queued, running with logs, completed, failed,
+// with or without the billable units fal's result answer states), and reads back every call each
+// client made.
 
 type Method = 'submit' | 'status' | 'streamStatus' | 'result' | 'cancel'
 type StreamEvent = 'data' | 'error' | 'done'
@@ -30,6 +32,8 @@ interface Job {
   logs: RequestLog[]
   /** What the result call answers once the job is COMPLETED. */
   outcome: { ok: true; data: unknown } | { ok: false; error: ApiError<unknown> } | null
+  /** The `x-fal-billable-units` header the result answer carries, as sent (none when undefined). */
+  billableUnits: string | undefined
   cancelAsked: boolean
   streams: Set<FakeStream>
 }
@@ -141,7 +145,7 @@ export class FakeFal {
 
   /** A request fal has in its queue (as if submitted earlier); its request id. */
   addJob(endpointId: string, requestId = `req-${++this.nextId}-${Math.random().toString(36).slice(2, 8)}`): string {
-    this.jobs.set(requestId, { endpointId, requestId, status: 'IN_QUEUE', queuePosition: 0, logs: [], outcome: null, cancelAsked: false, streams: new Set() })
+    this.jobs.set(requestId, { endpointId, requestId, status: 'IN_QUEUE', queuePosition: 0, logs: [], outcome: null, billableUnits: undefined, cancelAsked: false, streams: new Set() })
     return requestId
   }
 
@@ -160,13 +164,14 @@ export class FakeFal {
     this.push(job)
   }
 
-  complete(requestId: string, data: unknown) {
-    this.end(requestId, { ok: true, data })
+  /** COMPLETED with `data`; the result answer states `billableUnits` (a number, or the header's raw text) when given. */
+  complete(requestId: string, data: unknown, billableUnits?: number | string) {
+    this.end(requestId, { ok: true, data }, billableUnits)
   }
 
   /** COMPLETED, with the result call failing with `error` (how fal ends a failed or cancelled run). */
-  fail(requestId: string, error: ApiError<unknown>) {
-    this.end(requestId, { ok: false, error })
+  fail(requestId: string, error: ApiError<unknown>, billableUnits?: number | string) {
+    this.end(requestId, { ok: false, error }, billableUnits)
   }
 
   cancelAsked(requestId: string) {
@@ -222,6 +227,8 @@ export class FakeFal {
         await this.resultGate?.passed
         const job = this.known(requestId)
         if (job.status !== 'COMPLETED' || !job.outcome) throw new ApiError({ message: 'Request is still in progress', status: 400, body: { detail: 'Request is still in progress' } })
+        // The answer's headers, as the server client's fetch notes them.
+        noteFalAnswer(new Headers(job.billableUnits === undefined ? {} : { [BILLABLE_UNITS_HEADER]: job.billableUnits }))
         if (!job.outcome.ok) throw job.outcome.error
         return { data: job.outcome.data, requestId }
       },
@@ -235,10 +242,11 @@ export class FakeFal {
     return { queue } as unknown as FalClient
   }
 
-  private end(requestId: string, outcome: NonNullable<Job['outcome']>) {
+  private end(requestId: string, outcome: NonNullable<Job['outcome']>, billableUnits: number | string | undefined) {
     const job = this.job(requestId)
     job.status = 'COMPLETED'
     job.outcome = outcome
+    job.billableUnits = billableUnits === undefined ? undefined : String(billableUnits)
     this.push(job)
   }
 

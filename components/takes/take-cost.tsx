@@ -6,18 +6,24 @@ import { SimulatedTag } from './simulated-amounts'
 
 type CostOf = Pick<TakeView, 'estimateUsd' | 'billedUsd' | 'billing' | 'billedAboveEstimate'>
 
+function basisText(billing: NonNullable<CostOf['billing']>, billedUsd: number, full: boolean): string {
+  switch (billing.basis) {
+    case 'fal':
+      return full ? `fal billed ${unitsBreakdown(billing.units, billing.unit, billing.rateUsd, billedUsd)}.` : `fal billed ${unitsText(billing.units, billing.unit)}`
+    case 'output':
+      return full
+        ? 'Estimated from the output: fal stated no billable units for this take, so this is its output’s size and length at the endpoint’s rate.'
+        : 'estimated from the output'
+    case 'estimate':
+      return full ? 'Counted at its estimate: fal billed this take, and no longer holds its result to say how much.' : 'counted at its estimate'
+  }
+}
+
 /** How the billed amount was reached, in a few words (a card) or in full (a take's page). */
 export function BillBasis({ take, full = false }: { take: CostOf; full?: boolean }) {
   const { billing, billedUsd } = take
   if (!billing || billedUsd === null) return null
-  const text =
-    billing.basis === 'fal'
-      ? full
-        ? `fal billed ${unitsBreakdown(billing.units, billing.unit, billing.rateUsd, billedUsd)}.`
-        : `fal billed ${unitsText(billing.units, billing.unit)}`
-      : full
-        ? 'Estimated from the output: fal stated no billable units for this take, so this is its output’s size and length at the endpoint’s rate.'
-        : 'estimated from the output'
+  const text = basisText(billing, billedUsd, full)
   return (
     <span data-testid="bill-basis" data-bill-basis={billing.basis} className="text-xs text-muted">
       {text}

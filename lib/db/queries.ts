@@ -5,6 +5,7 @@ import type { PgInsertValue } from 'drizzle-orm/pg-core'
 import type { Payload } from '@/lib/schema'
 import type { Db } from './client'
 import { conn, isUniqueViolation, nowPlus } from './query-helpers'
+import { RESULT_EXPIRED } from '@/lib/takes/result-expired'
 import { presets, takes, UNFINISHED_STATUSES, type NewTake, type Preset, type Take, type TakeLogEntry, type TakeStatus } from './schema'
 
 // Every function takes the database last, optionally: the process's own (`getDb()`) by default,
@@ -333,11 +334,19 @@ export async function releaseLease(owner: string, ids?: readonly string[], db?: 
  * lease: the one write that ends a take. The follower and a webhook may both try; null for the
  * one that comes second (or when there is no such take).
  */
+/**
+ * A take whose end may still be recorded: one not ended, or one that ended because fal no longer
+ * held its result (lib/takes/result-expired) — a webhook bringing that result completes it.
+ */
+function settleable(): SQL | undefined {
+  return or(inArray(takes.status, [...UNFINISHED_STATUSES]), and(eq(takes.status, 'FAILED'), sql`${takes.error}->>'errorType' = ${RESULT_EXPIRED}`))
+}
+
 export async function finishTake(id: string, patch: TakePatch, db?: Db): Promise<Take | null> {
   const [take] = await (await conn(db))
     .update(takes)
     .set({ ...patch, leaseOwner: null, leaseExpiresAt: null, settlingUntil: null, followMode: null, updatedAt: sql`now()` })
-    .where(and(eq(takes.id, id), inArray(takes.status, [...UNFINISHED_STATUSES])))
+    .where(and(eq(takes.id, id), settleable()))
     .returning()
   return take ?? null
 }
@@ -419,7 +428,7 @@ export async function claimSettle(id: string, ms: number, db?: Db): Promise<Take
     .where(
       and(
         eq(takes.id, id),
-        inArray(takes.status, [...UNFINISHED_STATUSES]),
+        settleable(),
         or(isNull(takes.settlingUntil), lte(takes.settlingUntil, sql`now()`)),
       ),
     )

@@ -1,7 +1,7 @@
 import 'server-only'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type { FalClient, QueueStatus } from '@fal-ai/client'
+import { ApiError, type FalClient, type QueueStatus } from '@fal-ai/client'
 import { sleep } from '@/lib/async/sleep'
 import { advanceTake, claimSettle, claimUnfinishedTakes, releaseLease, releaseSettle, renewLease, type Take, type TakeLogEntry, type TakePatch } from '@/lib/db/queries'
 import { describeFalError, isTransientFalError } from '@/lib/fal/describe-error'
@@ -9,6 +9,7 @@ import { falResult, serverFalClient } from '@/lib/fal/server-client'
 import type { JsonValue } from '@/lib/schema'
 import { SETTLE_CLAIM_MS, settleClaimed, settleTake, type TakeOutcome } from './settle-take'
 import { settingsOf } from '@/lib/settings'
+import { resultExpiredError } from './result-expired'
 import { Ticker } from './ticker'
 
 export interface FollowerOptions {
@@ -49,6 +50,12 @@ class FollowedTake {
 
   get id() {
     return this.take.id
+  }
+
+  /** When fal last logged something for the take: the closest the studio knows to when it completed. */
+  get lastLogAt(): Date | undefined {
+    const times = this.take.logs.map((log) => Date.parse(log.timestamp)).filter((time) => Number.isFinite(time))
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined
   }
 
   /** Records what a status says that the take does not have yet; false once the take has ended elsewhere. */
@@ -160,7 +167,7 @@ export class TakeFollower {
     ending ??= await this.followByPolling(take.endpointId, requestId, followed, signal)
     if (signal.aborted || ending === 'gone') return
     if (ending.kind === 'failed') return void (await settleTake(take, { ok: false, error: ending.error }))
-    await this.settleFromResult(take, requestId, ending.inferenceTime, signal)
+    await this.settleFromResult(take, requestId, ending.inferenceTime, followed.lastLogAt ?? new Date(), signal)
   }
 
   /** fal's status stream until COMPLETED; null when it dropped first (polling takes over). */
@@ -241,11 +248,11 @@ export class TakeFollower {
    * Claims the take's settling (a webhook may be settling it already: then nothing is fetched), then
    * fetches the result once — a lost connection is retried, an answer is final — and records it.
    */
-  private async settleFromResult(take: Take, requestId: string, inferenceTime: number | undefined, signal: AbortSignal) {
+  private async settleFromResult(take: Take, requestId: string, inferenceTime: number | undefined, completedAt: Date, signal: AbortSignal) {
     const claimed = await claimSettle(take.id, SETTLE_CLAIM_MS)
     if (!claimed) return
     try {
-      const outcome = await this.fetchResult(take.endpointId, requestId, inferenceTime, signal)
+      const outcome = await this.fetchResult(take.endpointId, requestId, inferenceTime, completedAt, signal)
       if (!outcome) return void (await releaseSettle(take.id))
       await settleClaimed(claimed, outcome)
     } catch (error) {
@@ -254,12 +261,14 @@ export class TakeFollower {
     }
   }
 
-  private async fetchResult(endpointId: string, requestId: string, inferenceTime: number | undefined, signal: AbortSignal): Promise<TakeOutcome | null> {
+  private async fetchResult(endpointId: string, requestId: string, inferenceTime: number | undefined, completedAt: Date, signal: AbortSignal): Promise<TakeOutcome | null> {
     for (let attempt = 1; !signal.aborted; attempt++) {
       const answer = await falResult(this.client, endpointId, { requestId, abortSignal: signal })
       const { billableUnits } = answer
       if (answer.ok) return { ok: true, output: answer.data as { [key: string]: JsonValue }, inferenceTime, billableUnits }
       if (signal.aborted) break
+      // fal said COMPLETED, and now knows no such request: its retention ran out.
+      if (answer.error instanceof ApiError && answer.error.status === 404) return { ok: false, error: resultExpiredError(completedAt), billableUnits: null }
       if (!isTransientFalError(answer.error)) return { ok: false, error: describeFalError(answer.error), billableUnits }
       await sleep(Math.min(this.pollMs * 2 ** attempt, this.pollMs * MAX_BACKOFF_FACTOR * 2), signal)
     }

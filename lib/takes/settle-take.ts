@@ -6,6 +6,7 @@ import type { Output } from '@/lib/generation/output-video'
 import { claimSettle, finishTake, releaseSettle, getTakeByRequestId, type Take, type TakePatch } from '@/lib/db/queries'
 import { NO_BILL, settledBill, type SettledBill } from '@/lib/pricing/billed'
 import { inputWithSeedUsed } from './seed-used'
+import { isResultExpired } from './result-expired'
 import { keepTakeOutput } from '@/lib/storage/keep-output'
 import { copyRetryDelays, copyStateAfter, discardIfDeleted, SETTLE_COPY_LIMITS, tryCopy } from './output-copy'
 
@@ -49,7 +50,12 @@ export async function settleClaimed(claimed: Take, outcome: TakeOutcome): Promis
   const endpoint = catalog.find(claimed.endpointId)
   if (!outcome.ok) {
     const cancelled = outcome.error.kind === 'request' && outcome.error.errorType === 'client_cancelled'
-    const bill = endpoint ? billOf(endpoint, claimed.input, undefined, outcome.billableUnits) : NO_BILL
+    // fal billed a take whose result it no longer holds: it counts at its estimate (the upper bound).
+    const bill = isResultExpired(outcome.error)
+      ? { ...NO_BILL, billedUsd: claimed.estimateUsd }
+      : endpoint
+        ? billOf(endpoint, claimed.input, undefined, outcome.billableUnits)
+        : NO_BILL
     const done = await finishTake(claimed.id, { status: cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, ...bill, queuePosition: null, completedAt: now })
     return done ? 'settled' : 'already'
   }

@@ -3,6 +3,7 @@ import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
 import { outputUrl } from '@/lib/storage/output-url'
 import { billedAboveEstimate } from '@/lib/pricing/billed'
+import { isResultExpired } from './result-expired'
 import type { BillUnit } from '@/lib/pricing/rules'
 import { videoOf } from '@/lib/generation/output-video'
 
@@ -84,12 +85,15 @@ export interface TakeRecord {
 
 /**
  * How a take's bill was reached: fal's billable units × the endpoint's rate (`fal`), or — fal
- * answered no units — computed from the output's size and length at the rate (`output`, an estimate).
+ * answered no units — computed from the output's size and length at the rate (`output`, an estimate),
+ * or its estimate (`estimate`: fal billed it, and no longer holds its result).
  */
-export type TakeBilling = { basis: 'fal'; units: number; unit: BillUnit; rateUsd: number } | { basis: 'output' }
+export type TakeBilling = { basis: 'fal'; units: number; unit: BillUnit; rateUsd: number } | { basis: 'output' } | { basis: 'estimate' }
 
 function billingOf(take: TakeRecord): TakeBilling | null {
   if (take.billedUsd === null) return null
+  // fal billed it and no longer holds its result: it counts at its estimate.
+  if (isResultExpired(take.error)) return { basis: 'estimate' }
   const { billableUnits, billedUnit, billedRateUsd } = take
   if (billableUnits == null || billedUnit == null || billedRateUsd == null) return { basis: 'output' }
   return { basis: 'fal', units: billableUnits, unit: billedUnit, rateUsd: billedRateUsd }

@@ -6,6 +6,7 @@ import path from 'node:path'
 import type { Counters, Faults } from '@/lib/local-fal/faults'
 import type { ControlBody } from '@/lib/local-fal/http'
 import { makeCertificates } from '../../fal-double/certificates.mjs'
+import { routeFalHosts } from '../../fal-double/route-fal-hosts.mjs'
 import { startStudio, type StudioProcess } from '../server'
 
 // The studio in fal mode — a (canary) FAL_KEY and no TAKES_BACKEND — with fal's hosts served by the
@@ -75,6 +76,8 @@ export const test = base.extend<
         FAL_DOUBLE_KEY: key,
         FRONT_CERT_DIR: path.join(root, 'certs'),
       })
+      // The test process itself (uploads through @fal-ai/client, as a script would) reaches fal's hosts the same way.
+      routeFalHosts({ port: base + 2, ca: readFileSync(certificates.ca, 'utf8') })
       const dataDir = path.join(root, 'studio')
       const studioPort = base + 3
       const studioEnv = (env: Record<string, string> = {}) => ({
@@ -110,7 +113,8 @@ export const test = base.extend<
     { scope: 'worker', timeout: 120_000 },
   ],
   baseURL: async ({ falWorld }, provide) => provide(falWorld.studio.url),
-  proxy: async ({ falWorld }, provide) => provide({ server: falWorld.proxyUrl }),
+  // Only fal's hosts go to the front; the studio is reached directly.
+  proxy: async ({ falWorld }, provide) => provide({ server: falWorld.proxyUrl, bypass: '127.0.0.1,localhost,[::1]' }),
   // The front's certificates come from the test CA, which Chromium does not know.
   ignoreHTTPSErrors: true,
   doubleControl: async ({ falWorld, playwright }, provide) => {

@@ -64,6 +64,8 @@ export async function settleClaimed(claimed: Take, outcome: TakeOutcome): Promis
   const done = await finishTake(claimed.id, {
     status: 'COMPLETED',
     output: outcome.output,
+    // A take recovered by a late webhook drops the "no longer held" error it ended with.
+    error: null,
     // The seed fal picked becomes part of the take's parameters: a remix reproduces it exactly.
     ...(endpoint ? { input: inputWithSeedUsed(claimed.input, outcome.output, endpoint.input) } : {}),
     ...bill,

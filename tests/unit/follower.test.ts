@@ -294,6 +294,31 @@ describe.each(backends)('the follower on $name', (backend) => {
   )
 
   it(
+    'a result fal no longer holds (404 after COMPLETED): the take ends saying so, counted at its estimate; a late webhook still completes it',
+    async () => {
+      const fake = new FakeFal()
+      const { take, requestId } = await queuedTake(fake, 0.3)
+      follower(fake.client())
+      fake.progress(requestId, 'working')
+      await whenTake('the take to run', take.id, (t) => t.status === 'IN_PROGRESS')
+      fake.expire(requestId, OUTPUT)
+      const lost = await whenTake('the take to end', take.id, ended)
+      expect(lost).toMatchObject({ status: 'FAILED', billedUsd: 0.3, error: { kind: 'request', errorType: 'result_expired' } })
+      expect(lost.error?.message).toMatch(/^fal no longer holds this result; it completed at \d{4}-\d\d-\d\d \d\d:\d\d UTC and was billed\.$/)
+      expect(takeViewOf(lost).billing).toEqual({ basis: 'estimate' })
+      expect(keep.take).not.toHaveBeenCalled()
+
+      expect((await webhook(requestId, OUTPUT)).status).toBe(200)
+      const recovered = await current(take.id)
+      expect(recovered).toMatchObject({ status: 'COMPLETED', output: OUTPUT, error: null, ...kept(take.id) })
+      expect(downloadsOf(take.id)).toBe(1)
+      // Once completed, it is not ended again by anything else.
+      expect((await webhook(requestId, OUTPUT)).body.result).not.toBe('settled')
+    },
+    SLOW,
+  )
+
+  it(
     'cancel while running: the take says cancelling, fal is asked, and the follower ends it cancelled',
     async () => {
       const fake = new FakeFal()

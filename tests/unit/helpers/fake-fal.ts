@@ -174,6 +174,15 @@ export class FakeFal {
     this.end(requestId, { ok: false, error }, billableUnits)
   }
 
+  /** COMPLETED long ago: fal's retention ran out, and the result call answers 404 as fal does. */
+  expire(requestId: string, data: unknown) {
+    this.end(requestId, { ok: false, error: new ApiError({ message: 'Request not found', status: 404, body: { detail: 'Request not found' } }) })
+    this.expiredData.set(requestId, data)
+  }
+
+  /** The output an expired request had (what a late webhook still carries). */
+  readonly expiredData = new Map<string, unknown>()
+
   cancelAsked(requestId: string) {
     return this.job(requestId).cancelAsked
   }

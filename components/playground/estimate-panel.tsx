@@ -43,9 +43,11 @@ export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
             <output data-testid="billed-amount" className="font-mono text-lg text-emerald-300">
               {formatUsd(billed.amount)}
             </output>
-            <p data-testid="billed-breakdown" className="font-mono text-xs text-muted">
-              {billed.breakdown}
-            </p>
+            {billed.breakdown && (
+              <p data-testid="billed-breakdown" className="font-mono text-xs text-muted">
+                {billed.breakdown}
+              </p>
+            )}
             {cost && (
               <p className="space-x-2">
                 <BillBasis take={cost} full />

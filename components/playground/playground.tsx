@@ -61,7 +61,8 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
   // The output's breakdown, beside the amount the studio recorded (fal's billable units when it stated them).
   const fromOutput = take?.status === 'COMPLETED' && take.output ? billedTake(priced, take.output, take.input) : null
   const recorded = take?.cost?.billedUsd ?? null
-  const billed = fromOutput && recorded !== null ? { ...fromOutput, amount: recorded } : fromOutput
+  // A take that ended without an output shows what it was billed too (fal bills nothing for a server failure).
+  const billed = fromOutput ? { ...fromOutput, amount: recorded ?? fromOutput.amount } : recorded !== null ? { amount: recorded, breakdown: '' } : null
 
   const focusFirst = useCallback(
     (names: string[]) => {

@@ -206,6 +206,8 @@ function completedAnswer(engine: LocalFalEngine, request: LocalRequest): Respons
     return new Response(stringifyExactJson(request.output ?? {}, engine.outputIntegerPaths(request.endpointId)), { headers })
   }
   if (failure.kind === 'validation') return modelErrorResponse(failure.detail, headers)
+  // fal bills no server error and no cancelled request: it says so, in units (a model's 422 may be billed: no header).
+  headers.set(BILLABLE_UNITS_HEADER, '0')
   if (failure.timeoutType) headers.set(REQUEST_TIMEOUT_TYPE_HEADER, failure.timeoutType)
   return requestErrorResponse(failure, headers)
 }

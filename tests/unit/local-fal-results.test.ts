@@ -195,7 +195,7 @@ describe('billable units on results', () => {
     expect((await resultCall(engine, defaulted.id, PRO.id)).headers.get('x-fal-billable-units')).toBe(String(fallback))
   })
 
-  it('a rendered run carries the units of what it rendered; a failed one carries none', async () => {
+  it('a rendered run carries the units of what it rendered; a run that failed on the server carries zero', async () => {
     const engine = await startEngine()
     const id = await submitted(engine)
     await ended(engine, id)
@@ -207,7 +207,8 @@ describe('billable units on results', () => {
     await ended(engine, failed)
     const failure = await resultCall(engine, failed)
     expect(failure.status).toBe(500)
-    expect(failure.headers.has('x-fal-billable-units')).toBe(false)
+    // fal bills no server error: zero units.
+    expect(failure.headers.get('x-fal-billable-units')).toBe('0')
   })
 })
 

@@ -77,3 +77,25 @@ test('with the follower off, fal’s signed webhook settles the take (keys from 
     await falWorld.restartStudio()
   }
 })
+
+test('a run fal reports COMPLETED with an error: the page shows the error, billed $0', async ({ page, doubleControl }, testInfo) => {
+  test.setTimeout(120_000)
+  const tag = `fal-failed-${testInfo.testId}`
+  await doubleControl({ tag, faults: { failNextRuns: 1 } })
+  await tagPage(page, tag)
+  await page.goto(`/models/${V2V.id}`)
+  await fillRequired(page, V2V, 'a run that fails on fal')
+  const submitted = page.waitForResponse((response) => response.url().endsWith('/api/fal/proxy') && response.request().method() === 'POST')
+  await page.getByRole('button', { name: 'Run', exact: true }).click()
+  const { take_id: takeId } = (await (await submitted).json()) as { take_id: string }
+  await expect(page.getByTestId('take-status')).toHaveText('Failed', { timeout: 60_000 })
+  await expect(page.getByTestId('take-error')).toBeVisible()
+  await expect(page.getByTestId('billed-amount')).toHaveText(formatUsd(0))
+
+  const take = (await (await page.request.get(`/api/takes/${takeId}`)).json()) as TakeView
+  expect(take).toMatchObject({ status: 'FAILED', billedUsd: 0, billing: { basis: 'fal', units: 0 } })
+  await page.goto(`/t/${takeId}`)
+  await expect(page.getByTestId('take-error')).toBeVisible()
+  await expect(page.getByTestId('share-billed')).toHaveText(formatUsd(0))
+  expect((await doubleControl()).counters.submitsByTag[tag]).toBe(1)
+})

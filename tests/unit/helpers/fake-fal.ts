@@ -176,7 +176,7 @@ export class FakeFal {
 
   /** COMPLETED long ago: fal's retention ran out, and the result call answers 404 as fal does. */
   expire(requestId: string, data: unknown) {
-    this.end(requestId, { ok: false, error: new ApiError({ message: 'Request not found', status: 404, body: { detail: 'Request not found' } }) })
+    this.end(requestId, { ok: false, error: new ApiError({ message: 'Request not found', status: 404, body: { detail: 'Request not found' } }) }, undefined)
     this.expiredData.set(requestId, data)
   }
 

@@ -35,6 +35,10 @@ export interface FalWorld {
   frontCounts(): Promise<FrontCounts>
   /** Starts the fal-mode studio again on the same data (after a kill), with `env` added. */
   restartStudio(env?: Record<string, string>): Promise<StudioProcess>
+  /** The environment of a fal-mode studio on `port` (its own data, PUBLIC_URL and the harness's redirection), with `env` added. */
+  falStudioEnv(port: number, env?: Record<string, string>): Record<string, string>
+  /** Ports this world's spec may give studios of its own. */
+  sparePorts: [number, number, number]
 }
 
 const PRELOAD = path.resolve('tests/fal-double/preload.mjs')
@@ -80,24 +84,26 @@ export const test = base.extend<
       routeFalHosts({ port: base + 2, ca: readFileSync(certificates.ca, 'utf8') })
       const dataDir = path.join(root, 'studio')
       const studioPort = base + 3
-      const studioEnv = (env: Record<string, string> = {}) => ({
+      const falStudioEnv = (port: number, env: Record<string, string> = {}) => ({
         FAL_KEY: key,
         TAKES_BACKEND: '',
         TAKES_DATA_DIR: dataDir,
-        TAKES_PUBLIC_URL: `http://127.0.0.1:${studioPort}`,
+        TAKES_PUBLIC_URL: `http://127.0.0.1:${port}`,
         NODE_OPTIONS: `--import ${PRELOAD}`,
         NODE_EXTRA_CA_CERTS: certificates.ca,
         TAKES_TEST_FAL_FRONT_TLS_PORT: String(base + 2),
         ...env,
       })
       const world: FalWorld = {
-        studio: await startStudio(studioPort, studioEnv()),
+        studio: await startStudio(studioPort, falStudioEnv(studioPort)),
         double,
         key,
         proxyUrl: `http://127.0.0.1:${base + 1}`,
         dataDir,
         frontCounts: async () => (await (await fetch(`http://127.0.0.1:${base + 1}/_front`)).json()) as FrontCounts,
-        restartStudio: async (env) => (world.studio = await startStudio(studioPort, studioEnv(env))),
+        restartStudio: async (env) => (world.studio = await startStudio(studioPort, falStudioEnv(studioPort, env))),
+        falStudioEnv,
+        sparePorts: [base + 4, base + 5, base + 6],
       }
       try {
         await provide(world)

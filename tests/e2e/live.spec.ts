@@ -176,8 +176,9 @@ test('Stop sweep during a 2 × 3 sweep cancels its takes queued at the backend; 
     const sweep = (await (await api.get(`/api/sweeps/${id}`)).json()) as SweepView
     expect(formatUsd(sweep.savedUsd!)).toBe(formatUsd(saved))
     expect(sweep.cells.map((cell) => [cell.submitted, cell.take?.status ?? null, cell.take?.billedUsd ?? null])).toEqual([
-      [true, 'CANCELLED', null],
-      [true, 'CANCELLED', null],
+      // fal bills nothing for a cancelled request: it says zero units.
+      [true, 'CANCELLED', 0],
+      [true, 'CANCELLED', 0],
       ...Array(4).fill([false, null, null]),
     ])
     expect((await takeOf(api, blocker)).status).toBe('IN_PROGRESS')
@@ -207,7 +208,7 @@ test('Cancel of a running take in the playground: Cancelling…, then Cancelled;
     let { counters } = await backendControl(api, { faults: { delayMs: 0 } })
     expect([counters.submits, counters.cancelCalls, counters.cancelled]).toEqual([1, 1, 1])
     const firstId = new URL(page.url()).searchParams.get('take')!
-    expect(await takeOf(api, firstId)).toMatchObject({ status: 'CANCELLED', cancelling: false, billedUsd: null })
+    expect(await takeOf(api, firstId)).toMatchObject({ status: 'CANCELLED', cancelling: false, billedUsd: 0 })
 
     // fal may finish a running request it was asked to cancel: the take then ends completed, and billed.
     await backendControl(api, { faults: { slowRunsMs: 5000, runsIgnoreCancel: true } })

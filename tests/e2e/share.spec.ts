@@ -171,7 +171,8 @@ test('a failed take shows what went wrong, and can still be remixed', async ({ p
   await expect(page.getByTestId('take-status-badge')).toHaveText('Failed')
   await expect(page.getByTestId('take-error')).toContainText('The model crashed while generating this take.')
   await expect(page.getByTestId('share-video-placeholder')).toHaveText('This take has no video.')
-  await expect(page.getByTestId('share-billed')).toHaveText('—')
+  // fal bills nothing for a run that failed on its side: it says zero units.
+  await expect(page.getByTestId('share-billed')).toHaveText(formatUsd(0))
   await expect(page.getByRole('link', { name: 'Download' })).toHaveCount(0)
   await expect(page.getByRole('link', { name: 'Remix' })).toHaveAttribute('href', `/models/${V2V.id}?remix=${take.id}`)
 })

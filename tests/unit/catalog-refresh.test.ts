@@ -9,8 +9,10 @@ import { createElement } from 'react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CATALOG_ENTRIES } from '@/lib/endpoints'
 import { LIFECYCLE_FILE, PRICES_FILE, openApiFileName } from '@/lib/endpoints/data-files'
-import { asLifecycle, possibleRetirement } from '@/lib/endpoints/lifecycle'
-import { asPriceBook, PRICES } from '@/lib/endpoints/prices'
+import { possibleRetirement } from '@/lib/endpoints/lifecycle'
+import { PRICES } from '@/lib/endpoints/prices'
+import committedLifecycle from '@/lib/endpoints/data/lifecycle.json'
+import { asLifecycle, asPriceBook } from '@/lib/endpoints/refresh/data-schemas'
 import { refreshCatalog, type RefreshResult } from '@/lib/endpoints/refresh/refresh-catalog'
 import { applyPlatformControl, handlePlatformApi, platformOverrides, resetPlatformApi, type PlatformControl } from '@/lib/local-fal/platform-api'
 import { pricingRuleOf } from '@/lib/pricing/rules'
@@ -98,6 +100,11 @@ function linesOf(result: RefreshResult, endpointId: string): string[] {
 }
 
 describe('the committed catalog data', () => {
+  it('prices.json and lifecycle.json have the shapes the refresh writes (the studio reads them unchecked)', async () => {
+    expect(asPriceBook(await readJson(PRICES_FILE))).toEqual(PRICES)
+    expect(() => asLifecycle(committedLifecycle)).not.toThrow()
+  })
+
   it('each endpoint imports the document the refresh rewrites, and prices.json prices each rule', async () => {
     for (const entry of CATALOG_ENTRIES) {
       const committed = JSON.parse(await readFile(path.join(DATA_DIR, openApiFileName(entry.id)), 'utf8')) as unknown

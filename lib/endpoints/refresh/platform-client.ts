@@ -1,7 +1,7 @@
 import { sleep } from '@/lib/async/sleep'
 import { parseExactJson } from '@/lib/json/exact-json'
 import type { PriceBook } from '@/lib/pricing/rules'
-import { publishedPriceSchema } from '../prices'
+import { publishedPriceSchema } from './data-schemas'
 
 /**
  * The two calls of fal's platform API (https://api.fal.ai/v1, OpenAPI at

@@ -1,8 +1,11 @@
+import { lazy, Suspense } from 'react'
 import type { Bill, Estimate } from '@/lib/pricing'
 import { formatUsd } from '@/lib/pricing'
 import type { TakeProgress } from '@/lib/takes/take-progress'
-import { AboveEstimateBadge, BillBasis } from '@/components/takes/take-cost'
 import { SimulatedTag } from '@/components/takes/simulated-amounts'
+
+// How a bill was reached shows only once a take has ended: a chunk of its own, not in the first load.
+const BillDetails = lazy(() => import('./bill-details').then((module) => ({ default: module.BillDetails })))
 
 interface EstimatePanelProps {
   estimate: Estimate
@@ -49,10 +52,9 @@ export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
               </p>
             )}
             {cost && (
-              <p className="space-x-2">
-                <BillBasis take={cost} full />
-                <AboveEstimateBadge take={cost} full />
-              </p>
+              <Suspense fallback={null}>
+                <BillDetails cost={cost} />
+              </Suspense>
             )}
           </div>
         </div>

@@ -229,7 +229,7 @@ const DEFINITIONS = {
   localControl: define({
     name: 'TAKES_LOCAL_CONTROL',
     default: '0',
-    what: '`1` enables `/api/local-fal/_control` (counters, fault injection: failed runs, 429/503 submits, start timeouts, dropped status streams, keep-alive period, delay, slow runs, runs that ignore cancel, webhook payload errors; per test tag via the `x-fal-takes-test-tag` header) — for tests',
+    what: '`1` enables `/api/local-fal/_control` (counters, fault injection: failed runs, 429/503 submits, start timeouts, dropped status streams, keep-alive period, delay, slow runs, runs that ignore cancel, webhook payload errors, billing above the rendered units, the platform API’s answers; per test tag via the `x-fal-takes-test-tag` header) — for tests',
     schema: flag(false),
   }),
   password: define({

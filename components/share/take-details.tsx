@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import type { TakeView } from '@/lib/takes/take-view'
 import { formatSeconds } from '@/components/takes/format'
-import { absoluteTime, usdOrDash } from '@/components/takes/display-format'
+import { absoluteTime } from '@/components/takes/display-format'
 import { CopyStatusNote } from '@/components/takes/copy-status-note'
 import { TakeCostFacts } from '@/components/takes/take-cost'
 import { seedUsedBy } from '@/lib/takes/seed-used'

@@ -192,7 +192,8 @@ export class LocalFalEngine {
   billableUnits(request: LocalRequest): number | undefined {
     const endpoint = this.catalog.find(request.endpointId)
     if (!endpoint || !request.output || request.failure) return undefined
-    return billableUnitsOf(endpoint.pricing, request.output, effectiveInput(this.compiledFor(endpoint).defaults, request.input))
+    const units = billableUnitsOf(endpoint.pricing, request.output, effectiveInput(this.compiledFor(endpoint).defaults, request.input))
+    return units === undefined ? undefined : units * this.faultsFor(request.testTag).billedUnitsFactor
   }
 
   /** 0 for the next request to start; undefined once it has started. */

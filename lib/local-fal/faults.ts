@@ -27,6 +27,8 @@ export interface Faults {
   streamKeepAliveMs: number
   /** Webhooks of successful runs carry `payload: null` and a `payload_error`, as fal's do when it could not serialize the output. */
   webhookPayloadError: boolean
+  /** Results state this many times the units their output is billed for (fal billing above an estimate). 1: as rendered. */
+  billedUnitsFactor: number
 }
 
 export const NO_FAULTS: Faults = {
@@ -41,6 +43,7 @@ export const NO_FAULTS: Faults = {
   timeOutNextStarts: 0,
   streamKeepAliveMs: STREAM_KEEP_ALIVE_MS,
   webhookPayloadError: false,
+  billedUnitsFactor: 1,
 }
 
 /** What the backend has been asked, for tests that must prove nothing reached it. */

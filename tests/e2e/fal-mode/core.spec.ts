@@ -99,3 +99,33 @@ test('a run fal reports COMPLETED with an error: the page shows the error, bille
   await expect(page.getByTestId('share-billed')).toHaveText(formatUsd(0))
   expect((await doubleControl()).counters.submitsByTag[tag]).toBe(1)
 })
+
+test('fal billing above the estimate is flagged in the playground, on the card and on the take page; nothing says simulated', async ({ page, doubleControl }, testInfo) => {
+  test.setTimeout(120_000)
+  const tag = `fal-overbilled-${testInfo.testId}`
+  await doubleControl({ tag, faults: { billedUnitsFactor: 2 } })
+  await tagPage(page, tag)
+  await page.goto(`/models/${V2V.id}`)
+  await fillRequired(page, V2V, 'a take fal bills above its estimate')
+  const estimate = expectedEstimate(V2V, await shownPayload(page))
+  const submitted = page.waitForResponse((response) => response.url().endsWith('/api/fal/proxy') && response.request().method() === 'POST')
+  await page.getByRole('button', { name: 'Run', exact: true }).click()
+  const { take_id: takeId } = (await (await submitted).json()) as { take_id: string }
+  await expect(page.getByTestId('take-status')).toHaveText('Completed', { timeout: 60_000 })
+  const take = (await (await page.request.get(`/api/takes/${takeId}`)).json()) as TakeView
+  expect(take.billing).toMatchObject({ basis: 'fal' })
+  expect(take.billedUsd!).toBeGreaterThan(estimate.amount)
+  expect(take.billedAboveEstimate).toBe(true)
+  await expect(page.getByTestId('billed-amount')).toHaveText(formatUsd(take.billedUsd!))
+  await expect(page.getByTestId('billed-above-estimate')).toContainText('Billed above estimate by')
+  await expect(page.getByTestId('amount-simulated')).toHaveCount(0)
+
+  await page.goto(`/takes?q=${encodeURIComponent('fal bills above its estimate')}`)
+  const card = page.locator(`[data-testid="take-card"][data-take-id="${takeId}"]`)
+  await expect(card.getByTestId('billed-above-estimate')).toHaveText('Above estimate')
+  await expect(card.getByTestId('bill-basis')).toHaveAttribute('data-bill-basis', 'fal')
+  await page.goto(`/t/${takeId}`)
+  await expect(page.getByTestId('billed-above-estimate')).toContainText('the estimate failed as an upper bound')
+  await expect(page.getByTestId('bill-basis')).toContainText(/^fal billed .+ = \$/)
+  await expect(page.getByTestId('amount-simulated')).toHaveCount(0)
+})

@@ -151,8 +151,21 @@ test('small leaks: an over-long prompt is refused on its field, and nothing is s
 /**
  * POSTs `bytes` bytes in chunks (Transfer-Encoding: chunked, no Content-Length) with the session
  * cookie; the status. The server may answer and close before the body is all sent: the answer counts.
+ * When its close resets the connection before the answer is read (a race of TCP, not of the studio),
+ * the same request is sent again, a few times at most.
  */
-function postChunked(path: string, bytes: number, cookie: string | undefined, headers: Record<string, string> = {}): Promise<number> {
+async function postChunked(path: string, bytes: number, cookie: string | undefined, headers: Record<string, string> = {}): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await postChunkedOnce(path, bytes, cookie, headers)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (attempt >= 4 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error
+    }
+  }
+}
+
+function postChunkedOnce(path: string, bytes: number, cookie: string | undefined, headers: Record<string, string> = {}): Promise<number> {
   const chunk = new Uint8Array(64 * 1024).fill(0x20)
   return new Promise((resolve, reject) => {
     let answered = false

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { ApiError, createFalClient } from '@fal-ai/client'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { catalog } from '@/lib/endpoints'
@@ -14,7 +12,7 @@ import { LocalFalEngine } from '@/lib/local-fal/engine'
 import { handleLocalFal } from '@/lib/local-fal/http'
 import { LARGE_RESULT_BYTES } from '@/lib/local-fal/result-retention'
 import type { LocalRequest } from '@/lib/local-fal/types'
-import { ffmpegPath } from '@/lib/media/media-tools'
+import { tinyClipDataUri } from './helpers/tiny-clip'
 
 // What fal's result call answers, and for how long; how a request ends when it fails or waits past
 // its start timeout; the units results are billed in. Driven through the simulator's HTTP handler.
@@ -29,9 +27,7 @@ let videoUri = ''
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'takes-results-'))
-  const clip = path.join(dir, 'in.mp4')
-  await promisify(execFile)(ffmpegPath(), ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=25:duration=0.36', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', clip])
-  videoUri = `data:video/mp4;base64,${(await readFile(clip)).toString('base64')}`
+  videoUri = await tinyClipDataUri(dir)
 }, 60_000)
 
 afterAll(async () => {

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { createFalClient } from '@fal-ai/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalog } from '@/lib/endpoints'
@@ -10,7 +8,7 @@ import { appIdOf } from '@/lib/fal/targets'
 import { LocalFalEngine } from '@/lib/local-fal/engine'
 import { NO_FAULTS, STREAM_KEEP_ALIVE_MS } from '@/lib/local-fal/faults'
 import { handleLocalFal } from '@/lib/local-fal/http'
-import { ffmpegPath } from '@/lib/media/media-tools'
+import { tinyClipDataUri } from './helpers/tiny-clip'
 
 // fal's status stream: one `data:` line per event holding a status, each with only the logs new
 // since the previous event, a keep-alive comment line every so often, closed after COMPLETED.
@@ -33,9 +31,7 @@ let engine: LocalFalEngine
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'takes-stream-'))
-  const clip = path.join(dir, 'in.mp4')
-  await promisify(execFile)(ffmpegPath(), ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=25:duration=0.36', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', clip])
-  videoUri = `data:video/mp4;base64,${(await readFile(clip)).toString('base64')}`
+  videoUri = await tinyClipDataUri(dir)
   // Paced logs (eight denoising steps over the render time) make several events.
   engine = new LocalFalEngine({ dataDir: path.join(dir, 'sim'), concurrency: 1, minRenderMs: 800, controlEnabled: true }, catalog)
   await engine.init()

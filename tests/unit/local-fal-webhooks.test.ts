@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process'
 import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { catalog } from '@/lib/endpoints'
 import { appIdOf } from '@/lib/fal/targets'
@@ -14,7 +12,7 @@ import { LocalFalEngine } from '@/lib/local-fal/engine'
 import { handleLocalFal } from '@/lib/local-fal/http'
 import type { LocalRequest } from '@/lib/local-fal/types'
 import { DEFAULT_RETRY_DELAYS_MS, PAYLOAD_ERROR } from '@/lib/local-fal/webhook-delivery'
-import { ffmpegPath } from '@/lib/media/media-tools'
+import { tinyClipDataUri } from './helpers/tiny-clip'
 
 // The webhook fal POSTs when a request ends: its body, its signature (checked here from first
 // principles, not with the studio's verifier), and its delivery, retried with back-off and owed
@@ -53,9 +51,7 @@ let videoUri = ''
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'takes-webhooks-'))
-  const clip = path.join(dir, 'in.mp4')
-  await promisify(execFile)(ffmpegPath(), ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=25:duration=0.36', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', clip])
-  videoUri = `data:video/mp4;base64,${(await readFile(clip)).toString('base64')}`
+  videoUri = await tinyClipDataUri(dir)
 }, 60_000)
 
 afterAll(async () => {

@@ -1,23 +1,19 @@
-import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { catalog } from '@/lib/endpoints'
 import { parseExactJson } from '@/lib/json/exact-json'
 import { isUnsafeIntegerDigits } from '@/lib/json/exact-integer'
 import { LocalFalEngine } from '@/lib/local-fal/engine'
 import { handleLocalFal } from '@/lib/local-fal/http'
-import { ffmpegPath } from '@/lib/media/media-tools'
+import { tinyClipDataUri } from './helpers/tiny-clip'
 
 const FAL_SEED = '1490631192028410600'
 const V2V = 'fal-ai/ltx-2-19b/video-to-video'
 const BASE = 'http://127.0.0.1/api/local-fal'
-const FFMPEG = existsSync('/usr/bin/ffmpeg') ? '/usr/bin/ffmpeg' : ffmpegPath()
 
 let dir = ''
 let videoUri = ''
@@ -28,9 +24,7 @@ let hookUrl = ''
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'takes-seed-'))
-  const clip = path.join(dir, 'in.mp4')
-  await promisify(execFile)(FFMPEG, ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=25:duration=0.36', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', clip])
-  videoUri = `data:video/mp4;base64,${(await readFile(clip)).toString('base64')}`
+  videoUri = await tinyClipDataUri(dir)
   engine = new LocalFalEngine({ dataDir: path.join(dir, 'sim'), concurrency: 2, minRenderMs: 0, controlEnabled: false }, catalog)
   await engine.init()
   hookServer = createServer((req, res) => {

@@ -1,11 +1,13 @@
 // The production server: Next's request handler, except that build assets are sent Brotli-compressed
-// (from the `.br` copies scripts/precompress-assets.mjs writes) to browsers that accept it.
+// (from the `.br` copies scripts/precompress-assets.mjs writes) to browsers that accept it, and that
+// the fal proxy's built handlers answer without Next's router in front (lib/http/built-route.mjs).
 import { createReadStream } from 'node:fs'
 import { pipeline } from 'node:stream'
 import { stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import path from 'node:path'
 import { allowedHostsFrom, hostRefusal } from '../lib/http/allowed-hosts.mjs'
+import { builtRouteHandlers, serveRouteHandlers } from '../lib/http/built-route.mjs'
 
 // Next's renderer must run in production mode; `next start` sets this itself.
 process.env.NODE_ENV ??= 'production'
@@ -57,6 +59,8 @@ async function brotliCopy(req) {
 }
 
 await app.prepare()
+const FAL_PROXY_ROUTE = '/api/fal/proxy'
+const serveFalProxy = serveRouteHandlers(builtRouteHandlers(distDir, FAL_PROXY_ROUTE))
 const server = createServer(async (req, res) => {
   // Before anything is routed (build assets, the fal proxy, the simulator and the webhook included):
   // a page on another name that resolves to this machine (DNS rebinding) gets nothing.
@@ -71,6 +75,7 @@ const server = createServer(async (req, res) => {
     return res.end(`${refusal.message}\n`)
   }
   req.headers[ADDRESS_HEADER] = req.socket.remoteAddress ?? ''
+  if ((req.url ?? '').split('?')[0] === FAL_PROXY_ROUTE) return serveFalProxy(req, res)
   const copy = await brotliCopy(req)
   if (!copy) return handle(req, res)
   res.writeHead(200, {

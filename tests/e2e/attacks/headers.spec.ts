@@ -139,6 +139,33 @@ test('rebinding: a page on evil.example that resolves to this machine gets nothi
   expect(await takesFound(request, prompt)).toBe(0)
 })
 
+// --- API answers ---------------------------------------------------------------------------------
+
+test('the fal proxy answers as an API: no page may run or frame it, nothing is cached, whether it refuses, forwards or names its methods', async ({ request, baseURL }) => {
+  const expectApiHeaders = (response: { headers(): Record<string, string> }, what: string) => {
+    const headers = response.headers()
+    expect(headers['content-security-policy'], what).toBe("default-src 'none'; frame-ancestors 'none'")
+    expect(headers['x-content-type-options'], what).toBe('nosniff')
+    expect(headers['x-frame-options'], what).toBe('DENY')
+    expect(headers['cache-control'], what).toBe('no-store')
+  }
+  const refused = await request.get('/api/fal/proxy', { headers: { 'x-fal-target-url': 'https://queue.fal.run/other/app/requests/x/status' } })
+  expect(refused.status()).toBe(403)
+  expectApiHeaders(refused, 'a refusal')
+
+  const takeId = await submitTake(request, V2V.id, { prompt: marker('api-headers'), video_url: await uploadClip(baseURL!) })
+  const { requestId } = (await (await request.get(`/api/takes/${takeId}`)).json()) as { requestId: string }
+  const status = await request.get('/api/fal/proxy', { headers: { 'x-fal-target-url': `https://queue.fal.run/${V2V.id.split('/').slice(0, 2).join('/')}/requests/${requestId}/status` } })
+  expect(status.status(), await status.text()).toBe(200)
+  expect(((await status.json()) as { status: string }).status).toMatch(/^(IN_QUEUE|IN_PROGRESS|COMPLETED)$/)
+  expectApiHeaders(status, 'a forwarded status')
+
+  const deleted = await request.delete('/api/fal/proxy', { headers: { 'x-fal-target-url': `https://queue.fal.run/${V2V.id}` } })
+  expect(deleted.status()).toBe(405)
+  expect(deleted.headers()['allow']).toBe('GET, POST, PUT, OPTIONS')
+  expectApiHeaders(deleted, 'a method it does not take')
+})
+
 // --- Script policy -------------------------------------------------------------------------------
 
 /** The `script-src` directive of a policy. */

@@ -1,0 +1,108 @@
+// One built app route served straight from the production server's own request handler, without
+// Next's router, header rules, compression and tracing in front of it. The fal proxy is the one route
+// served this way: every forwarded call pays its cost twice over (its own request and its forward),
+// and Next's routing alone cost more than the proxy's whole target (bench:proxy). The handlers are
+// the very module Next loaded (Node's require cache holds one instance), so `next dev` and the
+// production server run the same code. Plain JavaScript, for scripts/serve.mjs; types in
+// built-route.d.mts.
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { pipeline, Readable } from 'node:stream'
+
+/** What every answer carries (an API answer is never a page: it may run, embed and leak nothing). */
+export const API_RESPONSE_HEADERS = Object.freeze({
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+})
+
+/** Headers of a handler's answer that describe its hop, not its content: Node sets its own. */
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'upgrade'])
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/**
+ * The handlers (`GET`, `POST`, …) a built app route exports, read from the build in `distDir`.
+ * Throws when the build has no such route, or Next's build no longer has the shape read here, so a
+ * Next upgrade that changes it stops the server at start rather than serving the route some other way.
+ * @param {string} distDir
+ * @param {string} route e.g. `/api/fal/proxy`
+ * @returns {Record<string, (request: Request) => Promise<Response>>}
+ */
+export function builtRouteHandlers(distDir, route) {
+  const file = path.resolve(distDir, 'server', 'app', ...route.split('/').filter(Boolean), 'route.js')
+  const built = createRequire(import.meta.url)(file)
+  const userland = built?.routeModule?.userland
+  const handlers = Object.fromEntries(METHODS.filter((method) => typeof userland?.[method] === 'function').map((method) => [method, userland[method]]))
+  if (Object.keys(handlers).length === 0) throw new Error(`${file} exports no route handlers (routeModule.userland): has Next's build changed?`)
+  return handlers
+}
+
+/** A Node request as the web Request a route handler takes; aborted when the caller goes away. */
+function webRequest(req, res) {
+  const controller = new AbortController()
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort()
+  })
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+  }
+  const method = req.method ?? 'GET'
+  const hasBody = method !== 'GET' && method !== 'HEAD'
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+    method,
+    headers,
+    body: hasBody ? Readable.toWeb(req) : undefined,
+    duplex: 'half',
+    signal: controller.signal,
+  })
+}
+
+/** Sends a web Response on a Node response, its body streamed, with the API headers over its own. */
+function send(res, response, method) {
+  const headers = {}
+  response.headers.forEach((value, name) => {
+    if (!HOP_HEADERS.has(name)) headers[name] = value
+  })
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) headers['set-cookie'] = cookies
+  res.writeHead(response.status, { ...headers, ...API_RESPONSE_HEADERS })
+  // An event stream's head goes at once (its first event may be a while); any other goes with its body.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders()
+  if (!response.body || method === 'HEAD') {
+    void response.body?.cancel()
+    return res.end()
+  }
+  // pipeline ends the answer when the body ends, and cancels the body when the caller goes away.
+  pipeline(Readable.fromWeb(response.body), res, () => {})
+}
+
+/**
+ * A Node request listener that answers with the route's handlers: a method it does not export gets
+ * 405 (OPTIONS: 204) with `Allow`; a handler that throws gets a 500 with nothing of the error in it.
+ * @param {Record<string, (request: Request) => Promise<Response>>} handlers
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>}
+ */
+export function serveRouteHandlers(handlers) {
+  const allow = [...Object.keys(handlers), 'OPTIONS'].join(', ')
+  return async function serveRoute(req, res) {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const handler = handlers[method]
+    if (!handler) {
+      res.writeHead(method === 'OPTIONS' ? 204 : 405, { allow, ...API_RESPONSE_HEADERS })
+      return res.end()
+    }
+    let response
+    try {
+      response = await handler(webRequest(req, res))
+    } catch (error) {
+      console.error(`${method} ${req.url}:`, error)
+      if (res.headersSent) return res.destroy()
+      res.writeHead(500, { 'content-type': 'application/json', ...API_RESPONSE_HEADERS })
+      return res.end(JSON.stringify({ detail: 'The studio failed to answer this request.' }))
+    }
+    send(res, response, method)
+  }
+}

@@ -23,10 +23,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body className="min-h-screen antialiased">
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-sm font-medium text-ink focus:not-sr-only focus:fixed focus:left-4 focus:top-4"
+        >
+          Skip to content
+        </a>
         <SimulatedAmounts simulated={backendMode() === 'local'}>
         {owner && (
           <header className="border-b border-line">
-            <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm" aria-label="Main">
+            <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 text-sm sm:px-6" aria-label="Main">
               <Link href="/" className="text-base font-semibold tracking-tight">
                 Takes
               </Link>
@@ -36,7 +42,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <Link href="/takes" className="text-muted hover:text-white">
                 History
               </Link>
-              <div className="ml-auto flex items-center gap-4">
+              <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-4 gap-y-2">
                 <Suspense>
                   <BackendBadge />
                   <SessionControls />
@@ -45,7 +51,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             </nav>
           </header>
         )}
-        <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
+          {children}
+        </main>
         </SimulatedAmounts>
       </body>
     </html>

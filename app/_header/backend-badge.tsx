@@ -1,3 +1,4 @@
+import clsx from 'clsx'
 import { connection } from 'next/server'
 import { backendMode } from '@/lib/fal/backend'
 
@@ -5,12 +6,18 @@ import { backendMode } from '@/lib/fal/backend'
 export async function BackendBadge() {
   await connection()
   const local = backendMode() === 'local'
+  const text = local ? 'Local simulator — set FAL_KEY to generate with LTX-2' : 'fal — generating with LTX-2 on your fal key'
+  // One line on any screen: on a phone it is cut short, its whole text in its title.
   return (
     <p
       data-testid="backend-badge"
-      className={local ? 'rounded-full border border-amber-500/40 px-3 py-1 text-xs text-amber-300' : 'rounded-full border border-emerald-500/40 px-3 py-1 text-xs text-emerald-300'}
+      title={text}
+      className={clsx(
+        'max-w-[11rem] truncate whitespace-nowrap rounded-full border px-3 py-1 text-xs sm:max-w-none',
+        local ? 'border-amber-500/40 text-amber-300' : 'border-emerald-500/40 text-emerald-300',
+      )}
     >
-      {local ? 'Local simulator — set FAL_KEY to generate with LTX-2' : 'fal — generating with LTX-2 on your fal key'}
+      {text}
     </p>
   )
 }

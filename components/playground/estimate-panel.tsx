@@ -27,11 +27,11 @@ export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
           {formatUsd(estimate.amount)}
         </output>
       </div>
-      <p data-testid="estimate-breakdown" className="font-mono text-xs text-muted">
+      <p data-testid="estimate-breakdown" className="font-mono text-xs text-muted max-lg:hidden">
         {estimate.breakdown}
       </p>
       {estimate.assumptions.length > 0 && (
-        <ul data-testid="estimate-assumptions" className="list-disc space-y-0.5 pl-5 text-xs text-amber-200/90">
+        <ul data-testid="estimate-assumptions" className="list-disc space-y-0.5 pl-5 text-xs text-amber-200/90 max-lg:hidden">
           {estimate.assumptions.map((assumption) => (
             <li key={assumption}>{assumption}</li>
           ))}

@@ -15,7 +15,11 @@ import { SweepButton } from '@/components/sweep-panel/sweep-button'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
 import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 import { MediaFactsContext } from '@/components/schema-form/media-facts'
-import { RunPanel } from './run-panel'
+import { RunBar } from './run-bar'
+import { RESULT_STAGE_ID, ResultStage } from './result-stage'
+import { TakeLogs } from '@/components/takes/take-logs'
+import { CodeSection } from './code-section'
+import { RequestPayload } from './request-payload'
 import { useSeedControls } from './seed-controls'
 import { useTake } from './use-take'
 import { useTakeFromUrl } from './use-take-from-url'
@@ -98,7 +102,11 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
     focusFirst(known.map(({ field }) => field))
   }
 
-  const start = (input: Payload) => run(input)
+  const start = (input: Payload) => {
+    // On a narrow screen the stage is below the form: bring it into view, where the take will show.
+    if (window.matchMedia('(max-width: 1023px)').matches) document.getElementById(RESULT_STAGE_ID)?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+    return run(input)
+  }
 
   const loadInput = useCallback((input: Payload) => form.reset({ ...compiled.defaults, ...input }), [form, compiled.defaults])
   const urlNotice = useTakeFromUrl(endpoint.id, {
@@ -146,7 +154,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
           ref={formElement}
           noValidate
           onSubmit={form.handleSubmit((input) => (active ? undefined : start(seedControls.seeded(input))), onInvalid)}
-          className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(360px,460px)]"
+          className="grid items-start gap-6 lg:grid-cols-[minmax(320px,440px)_minmax(0,1fr)] lg:gap-8"
         >
           <section aria-label="Input" className="min-w-0">
             {urlNotice && (
@@ -176,20 +184,21 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
               onAdditionalOpenChange={setAdditionalOpen}
               extras={seedControls.extras}
             />
+            <RunBar estimate={estimate} billed={billed} cost={take?.cost} active={active} />
           </section>
-          <RunPanel
-            endpointId={endpoint.id}
-            payload={payload}
-            estimate={estimate}
-            take={take}
-            active={active}
-            billed={billed}
-            cancelError={cancelError}
-            onCancel={() => void cancel()}
-            onRetry={() => take && void start(take.input)}
-            onUseSeed={useSeed}
-            resultInputs={resultInputs}
-          />
+          <div className="min-w-0 space-y-4">
+            <ResultStage
+              take={take}
+              cancelError={cancelError}
+              onCancel={() => void cancel()}
+              onRetry={() => take && void start(take.input)}
+              onUseSeed={useSeed}
+              resultInputs={resultInputs}
+            />
+            {take && take.status !== 'SUBMITTING' && <TakeLogs logs={take.logs} />}
+            <CodeSection endpointId={endpoint.id} payload={payload} />
+            <RequestPayload payload={payload} />
+          </div>
         </form>
       </MediaFactsContext.Provider>
     </FormProvider>

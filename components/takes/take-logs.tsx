@@ -22,6 +22,8 @@ export function TakeLogs({ logs }: { logs: TakeLog[] }) {
       </div>
       <ol
         ref={box}
+        tabIndex={0}
+        aria-label="Log lines"
         data-testid="take-logs"
         onScroll={(event) => {
           const element = event.currentTarget

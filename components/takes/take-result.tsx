@@ -23,10 +23,12 @@ interface TakeResultProps {
   onUseSeed?: (seed: ExactInteger) => void
   /** Where the studio's own copy stands (lib/takes/take-view): the note says when the video plays from fal. */
   copyStatus?: TakeView['copyStatus']
+  /** What the downloaded file is called (`<model>-<take id>.mp4`, lib/takes/download-name). */
+  downloadName?: string
 }
 
 /** The finished take: player, its facts, download, "use this seed", and a synced compare with the input. */
-export function TakeResult({ output, inputs, onUseSeed, copyStatus = null }: TakeResultProps) {
+export function TakeResult({ output, inputs, onUseSeed, copyStatus = null, downloadName }: TakeResultProps) {
   const video = videoOf(output)
   const seed = seedOf(output)
   if (!video) {
@@ -54,21 +56,21 @@ export function TakeResult({ output, inputs, onUseSeed, copyStatus = null }: Tak
         loop
         playsInline
         preload="auto"
-        className="w-full rounded bg-black"
+        className="max-h-[75vh] w-full rounded bg-black object-contain"
       />
       <CopyStatusNote status={copyStatus} />
-      <dl className="grid grid-cols-3 gap-x-3 gap-y-1 text-xs" data-testid="result-facts">
+      <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-xs sm:grid-cols-3 xl:grid-cols-6" data-testid="result-facts">
         {facts.map(([label, value]) => (
           <div key={label}>
             <dt className="text-muted">{label}</dt>
-            <dd className="font-mono">{value}</dd>
+            <dd className="break-all font-mono">{value}</dd>
           </div>
         ))}
       </dl>
       <div className="flex flex-wrap gap-2">
         <a
           href={video.url}
-          download={video.fileName ?? 'take.mp4'}
+          download={downloadName ?? video.fileName ?? 'take.mp4'}
           className="inline-flex items-center rounded-md border border-line bg-panel px-3 py-1.5 text-sm hover:border-accent"
         >
           Download
@@ -105,7 +107,7 @@ function SyncedCompare({ resultUrl, inputs }: { resultUrl: string; inputs: Input
           Play both in sync
         </Button>
       </div>
-      <div className="grid grid-cols-2 gap-2">
+      <div className="grid gap-2 sm:grid-cols-2">
         <figure>
           <video ref={result} data-testid="compare-result" src={resultUrl} controls playsInline muted preload="metadata" className="w-full rounded bg-black" />
           <figcaption className="mt-1 text-xs text-muted">Result (leads; sound from the input)</figcaption>

@@ -3,6 +3,7 @@ import { headers } from 'next/headers'
 import Link from 'next/link'
 import { connection } from 'next/server'
 import { isOwnerRequest } from '@/lib/auth/session'
+import { publicOrigin } from '@/lib/http/page-origin'
 import { backendMode } from '@/lib/fal/backend'
 import { SimulatedAmounts } from '@/components/takes/simulated-amounts'
 import { Suspense } from 'react'
@@ -10,9 +11,26 @@ import { BackendBadge } from './_header/backend-badge'
 import { SessionControls } from './_header/session-controls'
 import './globals.css'
 
-export const metadata: Metadata = {
-  title: { default: 'Takes — LTX-2 video studio', template: '%s · Takes' },
-  description: 'Generate video with Lightricks’ LTX-2 models on fal: schema-driven forms, live estimates, every take kept.',
+const SITE_TITLE = 'Takes — LTX-2 video studio'
+/** public/og.png, made by scripts/make-brand-images.mjs with the icons beside it. */
+const DEFAULT_OG_IMAGE = { url: '/og.png', width: 1200, height: 630, alt: 'Takes, a studio for LTX-2 video on fal' }
+
+/** Every page's defaults; relative image URLs resolve against the studio's public origin (TAKES_PUBLIC_URL, else the request's). */
+export async function generateMetadata(): Promise<Metadata> {
+  return {
+    metadataBase: new URL(await publicOrigin()),
+    title: { default: SITE_TITLE, template: '%s · Takes' },
+    description: 'Generate video with Lightricks’ LTX-2 models on fal: schema-driven forms, live estimates, every take kept.',
+    icons: {
+      icon: [
+        { url: '/favicon.ico', sizes: '16x16 32x32 48x48' },
+        { url: '/icon.svg', type: 'image/svg+xml' },
+      ],
+      apple: { url: '/apple-touch-icon.png', sizes: '180x180' },
+    },
+    openGraph: { type: 'website', siteName: 'Takes', images: [DEFAULT_OG_IMAGE] },
+    twitter: { card: 'summary_large_image', images: [DEFAULT_OG_IMAGE] },
+  }
 }
 
 /** Signed-out visitors (a shared take's viewers, the sign-in page) see nothing of the studio around the page. */

@@ -37,6 +37,18 @@ export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
           ))}
         </ul>
       )}
+      {/* On a phone the bar keeps to the amount and Run: how it was reached opens on demand. */}
+      <details className="text-xs text-muted lg:hidden">
+        <summary className="cursor-pointer">
+          How this is estimated{estimate.assumptions.length > 0 ? ` (${estimate.assumptions.length} assumptions)` : ''}
+        </summary>
+        <p className="mt-1 font-mono">{estimate.breakdown}</p>
+        <ul className="mt-1 list-disc space-y-0.5 pl-5 text-amber-200/90">
+          {estimate.assumptions.map((assumption) => (
+            <li key={assumption}>{assumption}</li>
+          ))}
+        </ul>
+      </details>
       {billed && (
         <div className="flex items-baseline justify-between gap-3 border-t border-line pt-2">
           <h3 className="flex items-center gap-2 font-medium">

@@ -1,5 +1,5 @@
 'use client'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { FormProvider, useWatch, type FieldErrors } from 'react-hook-form'
 import type { FormValues, JsonSchema, Payload } from '@/lib/schema'
 import type { PricingRule } from '@/lib/pricing/rules'
@@ -10,6 +10,7 @@ import { payloadFrom } from '@/lib/schema/payload'
 import { billedTake, estimateTake, pricedEndpoint } from '@/lib/pricing/estimate'
 import { mediaRoleOf } from '@/lib/generation/output-shape'
 import { Button } from '@/components/ui/button'
+import { LoadExampleButton } from '@/components/examples/load-example-button'
 import { PresetsButton } from '@/components/presets/presets-button'
 import { SweepButton } from '@/components/sweep-panel/sweep-button'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
@@ -17,7 +18,6 @@ import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 import { MediaFactsContext } from '@/components/schema-form/media-facts'
 import { RunBar } from './run-bar'
 import { RESULT_STAGE_ID, ResultStage } from './result-stage'
-import { TakeLogs } from '@/components/takes/take-logs'
 import { CodeSection } from './code-section'
 import { RequestPayload } from './request-payload'
 import { useSeedControls } from './seed-controls'
@@ -25,6 +25,9 @@ import { useTake } from './use-take'
 import { useTakeFromUrl } from './use-take-from-url'
 import { progressOfView, type TakeProgress } from '@/lib/takes/take-progress'
 import type { ExactInteger } from '@/lib/json/exact-integer'
+
+// A take's logs show once a take starts: not in the playground's first load.
+const TakeLogs = lazy(() => import('@/components/takes/take-logs').then((module) => ({ default: module.TakeLogs })))
 
 /** What the playground needs of an endpoint: all of it data. */
 export interface PlaygroundEndpoint {
@@ -163,7 +166,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
               </p>
             )}
             <div className="mb-4 flex flex-wrap gap-2">
-              <Button onClick={() => form.reset({ ...compiled.defaults, ...endpoint.example })}>Load example</Button>
+              <LoadExampleButton example={endpoint.example} fields={compiled.fields} onLoad={loadInput} />
               <Button variant="ghost" onClick={() => form.reset(compiled.defaults)}>
                 Reset to defaults
               </Button>
@@ -195,7 +198,11 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
               onUseSeed={useSeed}
               resultInputs={resultInputs}
             />
-            {take && take.status !== 'SUBMITTING' && <TakeLogs logs={take.logs} />}
+            {take && take.status !== 'SUBMITTING' && (
+              <Suspense fallback={null}>
+                <TakeLogs logs={take.logs} />
+              </Suspense>
+            )}
             <CodeSection endpointId={endpoint.id} payload={payload} />
             <RequestPayload payload={payload} />
           </div>

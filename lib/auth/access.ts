@@ -9,6 +9,8 @@ const PUBLIC_PATHS: readonly RegExp[] = [
   /^\/api\/outputs\//,
   /^\/_next\//,
   /^\/favicon\.ico$/,
+  // The studio's icons and its default link-preview image: a shared take's viewers and crawlers load them.
+  /^\/(?:icon\.svg|apple-touch-icon\.png|og\.png)$/,
 ]
 
 /** A take's JSON and its event stream, which its share page watches while the take runs; the route answers signed-out callers only with the take's share token. */

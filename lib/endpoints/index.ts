@@ -2,27 +2,26 @@ import { pricingRuleOf, type PricingSpec } from '@/lib/pricing/rules'
 import type { CatalogEntry } from './catalog'
 import { asOpenApiDocument, asPayload, createCatalog } from './catalog'
 import { PRICES } from './prices'
+import { SEED_EXAMPLES } from './examples-data'
 import v2vOpenapi from './data/ltx-2-19b-video-to-video.openapi.json'
-import v2vExample from './data/ltx-2-19b-video-to-video.example.json'
 import a2vOpenapi from './data/ltx-2-19b-distilled-audio-to-video-lora.openapi.json'
-import a2vExample from './data/ltx-2-19b-distilled-audio-to-video-lora.example.json'
 import v2v23Openapi from './data/ltx-2.3-22b-video-to-video.openapi.json'
-import v2v23Example from './data/ltx-2.3-22b-video-to-video.example.json'
 import i2vProOpenapi from './data/ltx-2-image-to-video.openapi.json'
-import i2vProExample from './data/ltx-2-image-to-video.example.json'
 import refOpenapi from './data/ltx-2.3-22b-distilled-reference-video-to-video-lora.openapi.json'
-import refExample from './data/ltx-2.3-22b-distilled-reference-video-to-video-lora.example.json'
 
-/** A catalog entry as committed: its pricing is a spec, priced from prices.json (what fal's pricing API answered). */
-type CommittedEntry = Omit<CatalogEntry, 'pricing' | 'pricingSpec'> & { pricing: PricingSpec }
+/**
+ * A catalog entry as committed: its pricing is a spec, priced from prices.json (what fal's pricing API
+ * answered); its example is the seed's, from ./examples-data.
+ */
+type CommittedEntry = Omit<CatalogEntry, 'pricing' | 'pricingSpec' | 'example'> & { pricing: PricingSpec }
 
-function priced({ pricing, ...entry }: CommittedEntry): CatalogEntry {
-  return { ...entry, pricingSpec: pricing, pricing: pricingRuleOf(entry.id, pricing, PRICES) }
+function completed({ pricing, ...entry }: CommittedEntry): CatalogEntry {
+  return { ...entry, pricingSpec: pricing, pricing: pricingRuleOf(entry.id, pricing, PRICES), example: asPayload(SEED_EXAMPLES[entry.id]) }
 }
 
 /**
  * The five LTX-2 endpoints, in the order of the seeds. Adding an endpoint is adding an entry here, its
- * OpenAPI document (named by `openApiFileName`) and its price in prices.json.
+ * OpenAPI document (named by `openApiFileName`), its price in prices.json and its example in ./examples-data.
  */
 const COMMITTED_ENTRIES: CommittedEntry[] = [
   {
@@ -33,7 +32,6 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
     openapi: asOpenApiDocument(v2vOpenapi),
     output: { kind: 'ltx2' },
     pricing: { kind: 'per_megapixel' },
-    example: asPayload(v2vExample),
   },
   {
     id: 'fal-ai/ltx-2-19b/distilled/audio-to-video/lora',
@@ -43,7 +41,6 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
     openapi: asOpenApiDocument(a2vOpenapi),
     output: { kind: 'ltx2' },
     pricing: { kind: 'per_megapixel' },
-    example: asPayload(a2vExample),
   },
   {
     id: 'fal-ai/ltx-2.3-22b/video-to-video',
@@ -53,7 +50,6 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
     openapi: asOpenApiDocument(v2v23Openapi),
     output: { kind: 'ltx2' },
     pricing: { kind: 'per_megapixel' },
-    example: asPayload(v2v23Example),
   },
   {
     id: 'fal-ai/ltx-2/image-to-video',
@@ -79,7 +75,6 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
       resolutionField: 'resolution',
       durationField: 'duration',
     },
-    example: asPayload(i2vProExample),
   },
   {
     id: 'fal-ai/ltx-2.3-22b/distilled/reference-video-to-video/lora',
@@ -96,11 +91,10 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
         note: "fal publishes no price for this endpoint; this is its text-to-video sibling's rate",
       },
     },
-    example: asPayload(refExample),
   },
 ]
 
-export const CATALOG_ENTRIES: CatalogEntry[] = COMMITTED_ENTRIES.map(priced)
+export const CATALOG_ENTRIES: CatalogEntry[] = COMMITTED_ENTRIES.map(completed)
 
 export const catalog = createCatalog(CATALOG_ENTRIES)
 export type { Endpoint, CatalogEntry, Catalog } from './catalog'

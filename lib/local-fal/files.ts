@@ -10,6 +10,7 @@ import { fileResponseHeaders } from '@/lib/http/file-headers'
 import { OUTPUT_CACHE_CONTROL } from '@/lib/storage/store'
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from '@/lib/fal/upload-limits'
 import { FILES_ROUTE, storedFilePath } from '@/lib/fal/local-simulator'
+import { EXAMPLE_MEDIA, EXAMPLE_MEDIA_DIR } from '@/lib/endpoints/example-media'
 import { UploadRefusal, isUploadRefusal, notMedia, streamToFile, tooLarge } from './upload-stream'
 import { SNIFF_BYTES, sniffMedia, type SniffedMedia } from './upload-sniff'
 
@@ -81,6 +82,8 @@ export class FileStore {
   constructor(
     private readonly dir: string,
     private readonly maxUploadBytes: number = MAX_UPLOAD_BYTES,
+    /** Where the studio's example media are (public/examples), kept in the store by `init`. */
+    private readonly exampleMediaDir: string = path.join(process.cwd(), 'public', EXAMPLE_MEDIA_DIR),
   ) {}
 
   private paths(id: string) {
@@ -91,6 +94,28 @@ export class FileStore {
 
   async init() {
     await mkdir(this.dir, { recursive: true })
+    await this.keepExampleMedia()
+  }
+
+  /**
+   * Keeps the studio's example media in the store under their fixed ids (lib/endpoints/example-media),
+   * so a local example input names files that the studio and the simulator read from disk, as they
+   * read uploads. Copied again when the shipped file changed; skipped where it is missing.
+   */
+  private async keepExampleMedia() {
+    await Promise.all(
+      Object.values(EXAMPLE_MEDIA).map(async ({ fileId, fileName, contentType }) => {
+        const shipped = await readFile(path.join(this.exampleMediaDir, fileName)).catch(() => undefined)
+        if (!shipped) return
+        const { data, meta } = this.paths(fileId)
+        const kept = await readFile(data).catch(() => undefined)
+        if (kept?.equals(shipped) && (await this.meta(fileId))?.contentType === contentType) return
+        const temp = `${data}.${randomUUID()}.tmp`
+        await writeFile(temp, shipped)
+        await writeFile(meta, JSON.stringify({ contentType, fileName, size: shipped.length } satisfies FileMeta))
+        await rename(temp, data)
+      }),
+    )
   }
 
   private async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { catalog } from '@/lib/endpoints'
+import { exampleInput } from '@/lib/endpoints/examples'
 import { compileSchema, type FieldDescriptor, type NumberField } from '@/lib/schema'
 import { dropFile, expectFieldShows, fieldFrame, openAdditionalSettings } from './helpers'
 import { EXPECTED_FIELD_COUNTS } from '../fixtures/field-counts'
@@ -59,7 +60,9 @@ for (const endpoint of catalog.endpoints) {
     test("Load example puts the seed's values in the fields; Reset restores the defaults", async ({ page }) => {
       await page.getByRole('button', { name: 'Load example' }).click()
       await openAdditionalSettings(page)
-      for (const [name, value] of Object.entries(endpoint.example)) {
+      // Local mode: the seed's example, its media swapped for the studio's own example files.
+      const loaded = exampleInput({ example: endpoint.example, fields }, 'local', new URL(page.url()).origin)
+      for (const [name, value] of Object.entries(loaded)) {
         const field = fields.find((f) => f.name === name)!
         await expectFieldShows(page, field, value)
       }

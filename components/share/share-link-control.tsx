@@ -8,6 +8,8 @@ interface ShareLinkControlProps {
   id: string
   /** The absolute address of the take's share page while it is shared; null while it is private. */
   shareUrl: string | null
+  /** Show the link itself (the take's page), not only the button that copies it (a card). */
+  showUrl?: boolean
 }
 
 /**
@@ -15,7 +17,7 @@ interface ShareLinkControlProps {
  * it for good (the page, its JSON and its media answer 404 to anyone signed out, and sharing again
  * mints a new link).
  */
-export function ShareLinkControl({ id, shareUrl }: ShareLinkControlProps) {
+export function ShareLinkControl({ id, shareUrl, showUrl = false }: ShareLinkControlProps) {
   const router = useRouter()
   const [busy, setBusy] = useState(false)
   const [refreshing, startTransition] = useTransition()
@@ -39,6 +41,16 @@ export function ShareLinkControl({ id, shareUrl }: ShareLinkControlProps) {
       <div className="flex flex-wrap items-center gap-2">
         {shareUrl ? (
           <>
+            {showUrl && (
+              <input
+                readOnly
+                value={shareUrl}
+                aria-label="Share link"
+                data-testid="share-url"
+                onFocus={(event) => event.target.select()}
+                className="min-w-0 flex-1 basis-64 rounded-md border border-line bg-ink px-2 py-1 font-mono text-xs"
+              />
+            )}
             <CopyButton label="Copy link" text={() => shareUrl} />
             <Button size="sm" variant="ghost" disabled={disabled} onClick={() => void setShared(false)}>
               Revoke link

@@ -12,6 +12,8 @@ import { TakeParameters } from './take-parameters'
 import { TakeLogs } from '@/components/takes/take-logs'
 import { useLiveView } from '@/components/live/use-event-stream'
 import { sweepPath } from '@/lib/sweeps/sweep-view'
+import { downloadFileName, downloadHref } from '@/lib/takes/download-name'
+import { videoOf } from '@/lib/generation/output-video'
 
 const actionClass = 'inline-flex items-center rounded-md border border-line bg-panel px-3 py-1.5 text-sm hover:border-accent'
 
@@ -38,12 +40,37 @@ function Player({ take }: { take: TakeView }) {
   )
 }
 
+
+/** The owner's share control, titled, with what sharing means. */
+function Sharing({ id, shareUrl }: { id: string; shareUrl: string | null }) {
+  return (
+    <section aria-labelledby="take-sharing-title" className="rounded-lg border border-line bg-panel p-4">
+      <h2 id="take-sharing-title" className="text-sm font-medium">
+        Sharing
+      </h2>
+      <p className="mt-1 mb-3 text-xs text-muted">
+        {shareUrl
+          ? 'Anyone with this link can watch the take, its parameters and its cost — never your input files’ addresses or its logs. Revoking the link is final.'
+          : 'Only you can see this take. Share makes a link anyone can open without signing in.'}
+      </p>
+      <ShareLinkControl id={id} shareUrl={shareUrl} showUrl />
+    </section>
+  )
+}
+
 interface SharedTakeProps {
   take: TakeView
   /** For the take's owner: its share link's absolute address (null while private), and Remix. */
   owner?: { shareUrl: string | null }
   /** For anyone holding the share link: its token (the page then shows nothing but the take). */
   shareToken?: string
+}
+
+/** The video file's extension, from the name fal gave it (mp4 when it gave none). */
+function extensionOf(take: TakeView): string {
+  const name = videoOf(take.output)?.fileName
+  const extension = name?.match(/\.([A-Za-z0-9]{1,8})$/)?.[1]
+  return extension?.toLowerCase() ?? 'mp4'
 }
 
 /** Where a viewer watches the take: the owner's stream, or the share link's (with its token). */
@@ -87,7 +114,7 @@ export function SharedTake({ take: initial, owner, shareToken }: SharedTakeProps
             )}
             <div className="ml-auto flex gap-2">
               {take.videoUrl && (
-                <a href={take.videoUrl} download={`take-${take.id}.mp4`} className={actionClass}>
+                <a href={downloadHref(take.videoUrl)} download={downloadFileName(take.endpointId, take.id, extensionOf(take))} className={actionClass}>
                   Download
                 </a>
               )}
@@ -103,7 +130,7 @@ export function SharedTake({ take: initial, owner, shareToken }: SharedTakeProps
               )}
             </div>
           </div>
-          {owner && <ShareLinkControl id={take.id} shareUrl={owner.shareUrl} />}
+          {owner && <Sharing id={take.id} shareUrl={owner.shareUrl} />}
           {take.error && take.status !== 'CANCELLED' && <TakeErrorMessage error={take.error} />}
           {owner && take.logs.length > 0 && <TakeLogs logs={take.logs} />}
         </div>

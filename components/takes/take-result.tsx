@@ -9,6 +9,7 @@ import { videoOf, type Output } from '@/lib/generation/output-video'
 import type { TakeView } from '@/lib/takes/take-view'
 import type { ExactInteger } from '@/lib/json/exact-integer'
 import { seedOf } from '@/lib/takes/seed-used'
+import { downloadHref } from '@/lib/takes/download-name'
 
 /** An input file the result can be compared with. */
 export interface InputMedia {
@@ -69,7 +70,7 @@ export function TakeResult({ output, inputs, onUseSeed, copyStatus = null, downl
       </dl>
       <div className="flex flex-wrap gap-2">
         <a
-          href={video.url}
+          href={downloadHref(video.url)}
           download={downloadName ?? video.fileName ?? 'take.mp4'}
           className="inline-flex items-center rounded-md border border-line bg-panel px-3 py-1.5 text-sm hover:border-accent"
         >

@@ -12,3 +12,9 @@ export function downloadFileName(endpointId: string, takeId: string, extension =
     .replace(/^-+|-+$/g, '')
   return `${model || 'take'}-${takeId}.${extension.replace(/^\./, '')}`
 }
+
+/** The video's address that downloads it under its name: the studio's kept copy answers `?download=1` with one. */
+export function downloadHref(videoUrl: string): string {
+  if (!videoUrl.startsWith('/api/outputs/')) return videoUrl
+  return `${videoUrl}${videoUrl.includes('?') ? '&' : '?'}download=1`
+}

@@ -12,6 +12,9 @@ async function expectPosterLoaded(card: Locator) {
   await expect.poll(() => poster.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
 }
 
+// A card's time is shown in the browser's zone: pin it, for the title asserted below.
+test.use({ timezoneId: 'UTC' })
+
 let clip: string
 test.beforeAll(async ({ baseURL }) => {
   clip = await uploadClip(baseURL!)
@@ -40,7 +43,10 @@ test('a finished take shows its prompt, poster, status, costs and time, and play
   await expectPosterLoaded(card)
   await expect(card.getByRole('link').first()).toHaveAttribute('href', `/t/${take.id}`)
 
-  // The preview loads nothing until pointed at, then plays muted and looping.
+  // The preview loads nothing until pointed at, then plays muted and looping. On this take's own
+  // search, so that takes other tests make meanwhile do not push the card from under the pointer.
+  await page.goto(`/takes?q=${encodeURIComponent(prompt)}`)
+  await expectPosterLoaded(card)
   const preview = card.getByTestId('take-preview')
   await expect(preview).toHaveAttribute('preload', 'none')
   expect(await preview.evaluate((video: HTMLVideoElement) => ({ muted: video.muted, loop: video.loop, state: video.readyState }))).toEqual({ muted: true, loop: true, state: 0 })

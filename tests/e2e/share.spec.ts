@@ -63,7 +63,7 @@ test('a take is private until shared; Share mints a link that opens without cook
   await expect(viewer.getByTestId('share-estimate')).toHaveText(formatUsd(take.estimateUsd!))
   await expect(viewer.getByTestId('share-billed')).toHaveText(formatUsd(take.billedUsd!))
   await expect(viewer.getByRole('region', { name: 'Timing' })).toContainText('Inference')
-  await expect(viewer.getByRole('link', { name: 'Download' })).toHaveAttribute('href', shared.videoUrl)
+  await expect(viewer.getByRole('link', { name: 'Download' })).toHaveAttribute('href', `${shared.videoUrl}&download=1`)
   await expect(viewer.getByRole('link', { name: 'Remix' })).toHaveCount(0)
 
   // Link previews: absolute URLs on the studio's origin, which answer.

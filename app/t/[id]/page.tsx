@@ -3,11 +3,11 @@ import { notFound } from 'next/navigation'
 import { loadOwnTake } from '@/lib/takes/load-take-view'
 import { publicOrigin } from '@/lib/http/page-origin'
 import { absoluteUrl } from '@/lib/http/absolute-url'
-import { NOINDEX } from '@/components/share/share-metadata'
+import { NOINDEX, ownerDescription } from '@/components/share/share-metadata'
 import { SharedTake } from '@/components/share/shared-take'
 import { SimulatedAmounts } from '@/components/takes/simulated-amounts'
 import { backendMode } from '@/lib/fal/backend'
-import { promptOf, truncate } from '@/components/takes/take-text'
+import { endpointTitleOf, promptOf, truncate } from '@/components/takes/take-text'
 
 export const dynamic = 'force-dynamic'
 
@@ -17,8 +17,11 @@ interface PageProps {
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
   const take = await loadOwnTake((await params).id)
-  const prompt = take ? promptOf(take.input) : null
-  return { title: take ? (prompt ? truncate(prompt, 70) : 'Take') : 'Take not found', robots: NOINDEX }
+  if (!take) return { title: 'Take not found', robots: NOINDEX }
+  const prompt = promptOf(take.input)
+  const title = prompt ? truncate(prompt, 70) : `A take of ${endpointTitleOf(take.endpointId)}`
+  const description = ownerDescription(take)
+  return { title, description, robots: NOINDEX, openGraph: { type: 'video.other', siteName: 'Takes', title, description }, twitter: { card: 'summary', title, description } }
 }
 
 /** A take's own page, for its owner (signing in is required): the take, Remix, and its share link. */

@@ -2,6 +2,7 @@ import { getTake } from '@/lib/db/queries'
 import { ApiError } from '@/lib/http/api-error'
 import { route } from '@/lib/http/route'
 import { outputStore } from '@/lib/storage'
+import { downloadFileName } from '@/lib/takes/download-name'
 
 export const dynamic = 'force-dynamic'
 
@@ -16,10 +17,27 @@ async function mayRead(request: Request, isOwner: boolean, takeId: string | unde
   return (await getTake(takeId))?.shareToken === token
 }
 
+/**
+ * With `?download=1`, the answer names the file as a download (`<model>-<take id>.<ext>`); without
+ * it, the file plays in the page.
+ */
+async function asDownload(response: Response, key: string[]): Promise<Response> {
+  const [takeId, name] = key
+  if (!response.ok || !takeId || !name) return response
+  const take = await getTake(takeId)
+  if (!take) return response
+  const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : 'bin'
+  const headers = new Headers(response.headers)
+  // Every character of the name is a letter, digit, '.', '-' or '_' (an id, a model, an extension): safe to quote.
+  headers.set('content-disposition', `attachment; filename="${downloadFileName(take.endpointId, takeId, extension)}"`)
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+}
+
 /** A kept output (`/api/outputs/<takeId>/<name>`), with byte ranges for seeking. */
 async function serveOutput(request: Request, key: string[], isOwner: boolean): Promise<Response> {
   if (!(await mayRead(request, isOwner, key[0]))) return new ApiError(404, 'Not found').toResponse()
-  return outputStore().serve(key.join('/'), request.headers.get('range'))
+  const response = await outputStore().serve(key.join('/'), request.headers.get('range'))
+  return new URL(request.url).searchParams.get('download') === '1' ? asDownload(response, key) : response
 }
 
 export const GET = route<{ key: string[] }>({ access: 'anyone' }, (request, { params, isOwner }) => serveOutput(request, params.key, isOwner))

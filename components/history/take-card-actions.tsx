@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation'
 import { useState, useTransition } from 'react'
 import { Button } from '@/components/ui/button'
+import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { ShareLinkControl } from '@/components/share/share-link-control'
 
 interface TakeCardActionsProps {
@@ -18,7 +19,6 @@ export function TakeCardActions({ id, shareUrl }: TakeCardActionsProps) {
   const [error, setError] = useState<string | null>(null)
 
   async function remove() {
-    if (!window.confirm('Delete this take? Its video and its share link go too. This cannot be undone.')) return
     setBusy(true)
     setError(null)
     try {
@@ -35,9 +35,18 @@ export function TakeCardActions({ id, shareUrl }: TakeCardActionsProps) {
     <div className="space-y-1">
       <div className="flex flex-wrap items-start gap-2">
         <ShareLinkControl id={id} shareUrl={shareUrl} />
-        <Button size="sm" variant="danger" className="ml-auto" disabled={busy || refreshing} onClick={() => void remove()}>
-          Delete
-        </Button>
+        <ConfirmDialog
+          trigger={
+            <Button size="sm" variant="danger" className="ml-auto" disabled={busy || refreshing}>
+              Delete
+            </Button>
+          }
+          title="Delete this take?"
+          description="Its video and its share link go too. This cannot be undone."
+          confirmLabel="Delete take"
+          destructive
+          onConfirm={remove}
+        />
       </div>
       {error && (
         <p role="alert" className="text-xs text-danger">

@@ -27,28 +27,16 @@ export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
           {formatUsd(estimate.amount)}
         </output>
       </div>
-      <p data-testid="estimate-breakdown" className="font-mono text-xs text-muted max-lg:hidden">
+      <p data-testid="estimate-breakdown" className="font-mono text-xs text-muted max-lg:truncate">
         {estimate.breakdown}
       </p>
       {estimate.assumptions.length > 0 && (
-        <ul data-testid="estimate-assumptions" className="list-disc space-y-0.5 pl-5 text-xs text-amber-200/90 max-lg:hidden">
+        <ul data-testid="estimate-assumptions" className="list-disc space-y-0.5 pl-5 text-xs text-amber-200/90 max-lg:max-h-10 max-lg:overflow-y-auto">
           {estimate.assumptions.map((assumption) => (
             <li key={assumption}>{assumption}</li>
           ))}
         </ul>
       )}
-      {/* On a phone the bar keeps to the amount and Run: how it was reached opens on demand. */}
-      <details className="text-xs text-muted lg:hidden">
-        <summary className="cursor-pointer">
-          How this is estimated{estimate.assumptions.length > 0 ? ` (${estimate.assumptions.length} assumptions)` : ''}
-        </summary>
-        <p className="mt-1 font-mono">{estimate.breakdown}</p>
-        <ul className="mt-1 list-disc space-y-0.5 pl-5 text-amber-200/90">
-          {estimate.assumptions.map((assumption) => (
-            <li key={assumption}>{assumption}</li>
-          ))}
-        </ul>
-      </details>
       {billed && (
         <div className="flex items-baseline justify-between gap-3 border-t border-line pt-2">
           <h3 className="flex items-center gap-2 font-medium">

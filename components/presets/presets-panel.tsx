@@ -1,6 +1,7 @@
 'use client'
 import { useEffect, useId, useState, type KeyboardEvent } from 'react'
 import { Button } from '@/components/ui/button'
+import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { controlClass } from '@/components/ui/styles'
 import { deletePresetRequest, fetchPresets, PresetApiError, renamePresetRequest, savePreset } from '@/lib/presets/client'
 import { PRESET_NAME_MAX, type PresetView } from '@/lib/presets/preset-view'
@@ -159,7 +160,7 @@ function PresetRow({
   onDeleted: () => void
 }) {
   const id = useId()
-  const [mode, setMode] = useState<'idle' | 'renaming' | 'confirming'>('idle')
+  const [mode, setMode] = useState<'idle' | 'renaming'>('idle')
   const [draft, setDraft] = useState(preset.name)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -227,36 +228,32 @@ function PresetRow({
           <span className="min-w-0 flex-1 truncate text-sm" title={preset.name}>
             {preset.name}
           </span>
-          {mode === 'confirming' ? (
-            <>
-              <span className="text-xs text-muted">Delete?</span>
-              <Button size="sm" variant="danger" disabled={busy} onClick={() => void remove()}>
-                Confirm delete
-              </Button>
-              <Button size="sm" variant="ghost" onClick={idle}>
-                Keep
-              </Button>
-            </>
-          ) : (
-            <>
-              <Button size="sm" onClick={onLoad}>
-                Load
-              </Button>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => {
-                  setDraft(preset.name)
-                  setMode('renaming')
-                }}
-              >
-                Rename
-              </Button>
-              <Button size="sm" variant="danger" onClick={() => setMode('confirming')}>
+          <Button size="sm" onClick={onLoad}>
+            Load
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => {
+              setDraft(preset.name)
+              setMode('renaming')
+            }}
+          >
+            Rename
+          </Button>
+          <ConfirmDialog
+            trigger={
+              <Button size="sm" variant="danger" disabled={busy}>
                 Delete
               </Button>
-            </>
-          )}
+            }
+            title={`Delete the preset “${preset.name}”?`}
+            description="Its values go for good; takes made with it are kept."
+            confirmLabel="Delete preset"
+            cancelLabel="Keep"
+            destructive
+            onConfirm={remove}
+          />
         </div>
       )}
       <FieldError id={`${id}-error`} message={error} />

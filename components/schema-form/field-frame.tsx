@@ -8,13 +8,15 @@ interface FieldFrameProps {
   field: FieldDescriptor
   path: string
   error?: string
+  /** Something worth knowing that does not block Run (shown when there is no error). */
+  warning?: string
   /** False when the control is not a labelable element and uses aria-labelledby instead. */
   labelFor?: boolean
   children: ReactNode
 }
 
 /** Label, name, help, default, range and error around one field's control. */
-export function FieldFrame({ field, path, error, labelFor = true, children }: FieldFrameProps) {
+export function FieldFrame({ field, path, error, warning, labelFor = true, children }: FieldFrameProps) {
   const id = controlId(path)
   const range = field.kind === 'number' ? rangeText(field) : undefined
   const help = helpText(field.help)
@@ -57,10 +59,16 @@ export function FieldFrame({ field, path, error, labelFor = true, children }: Fi
           </p>
         )}
       </div>
-      {error && (
+      {error ? (
         <p id={`${id}-error`} role="alert" className="text-xs text-danger">
           {error}
         </p>
+      ) : (
+        warning && (
+          <p id={`${id}-warning`} role="status" data-testid={`warning-${path}`} className="text-xs text-amber-300">
+            {warning}
+          </p>
+        )
       )}
     </div>
   )

@@ -3,7 +3,7 @@ export function controlId(path: string): string {
   return `field-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}`
 }
 
-export function describedBy(path: string, hasError: boolean): string {
+export function describedBy(path: string, hasError: boolean, hasWarning = false): string {
   const id = controlId(path)
-  return hasError ? `${id}-help ${id}-error` : `${id}-help`
+  return hasError ? `${id}-help ${id}-error` : hasWarning ? `${id}-help ${id}-warning` : `${id}-help`
 }

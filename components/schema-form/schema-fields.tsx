@@ -1,6 +1,8 @@
-import type { ReactNode } from 'react'
+'use client'
+import { useState, type ReactNode } from 'react'
 import type { FieldDescriptor } from '@/lib/schema'
 import { FieldWidget } from './field-widget'
+import { SectionShownContext } from './section-shown'
 
 interface SchemaFieldsProps {
   fields: FieldDescriptor[]
@@ -24,6 +26,8 @@ function Field({ field, extra }: { field: FieldDescriptor; extra: ReactNode }) {
 export function SchemaFields({ fields, additionalOpen, onAdditionalOpenChange, extras }: SchemaFieldsProps) {
   const main = fields.filter((field) => field.group === 'main')
   const additional = fields.filter((field) => field.group === 'additional')
+  const [additionalShown, setAdditionalShown] = useState(additionalOpen)
+  if (additionalOpen && !additionalShown) setAdditionalShown(true)
   return (
     <div className="space-y-5">
       {main.map((field) => (
@@ -39,9 +43,11 @@ export function SchemaFields({ fields, additionalOpen, onAdditionalOpenChange, e
             Additional settings <span className="text-muted">({additional.length})</span>
           </summary>
           <div className="space-y-5 border-t border-line p-4">
-            {additional.map((field) => (
-              <Field key={field.name} field={field} extra={extras?.[field.name]} />
-            ))}
+            <SectionShownContext value={additionalShown}>
+              {additional.map((field) => (
+                <Field key={field.name} field={field} extra={extras?.[field.name]} />
+              ))}
+            </SectionShownContext>
           </div>
         </details>
       )}

@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation'
 import { useState, useTransition } from 'react'
 import { Button } from '@/components/ui/button'
+import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { CopyButton } from '@/components/ui/copy-button'
 
 interface ShareLinkControlProps {
@@ -52,9 +53,18 @@ export function ShareLinkControl({ id, shareUrl, showUrl = false }: ShareLinkCon
               />
             )}
             <CopyButton label="Copy link" text={() => shareUrl} />
-            <Button size="sm" variant="ghost" disabled={disabled} onClick={() => void setShared(false)}>
-              Revoke link
-            </Button>
+            <ConfirmDialog
+              trigger={
+                <Button size="sm" variant="ghost" disabled={disabled}>
+                  Revoke link
+                </Button>
+              }
+              title="Revoke the share link?"
+              description="Whoever has the link loses the take, its video and its poster at once. Sharing again makes a new link; this one stays dead."
+              confirmLabel="Revoke link"
+              destructive
+              onConfirm={() => setShared(false)}
+            />
           </>
         ) : (
           <>

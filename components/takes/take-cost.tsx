@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { Tooltip } from '@/components/ui/tooltip'
 import { formatUsd, unitsBreakdown, unitsText } from '@/lib/pricing'
 import type { TakeView } from '@/lib/takes/take-view'
 import { usdOrDash } from './display-format'
@@ -35,16 +36,18 @@ export function BillBasis({ take, full = false }: { take: CostOf; full?: boolean
 export function AboveEstimateBadge({ take, full = false }: { take: CostOf; full?: boolean }) {
   if (!take.billedAboveEstimate || take.billedUsd === null || take.estimateUsd === null) return null
   const over = formatUsd(take.billedUsd - take.estimateUsd)
-  return (
+  const badge = (
     <span
       data-testid="billed-above-estimate"
       role="note"
-      title={`Billed ${over} more than estimated. The estimate is meant to be an upper bound: this one failed as one.`}
+      tabIndex={full ? undefined : 0}
       className="inline-block rounded border border-danger/60 px-1.5 font-sans text-xs font-medium text-danger"
     >
       {full ? `Billed above estimate by ${over}: the estimate failed as an upper bound` : 'Above estimate'}
     </span>
   )
+  // The short badge says the rest on hover or focus; the full one says it all already.
+  return full ? badge : <Tooltip content={`Billed ${over} more than estimated. The estimate is meant to be an upper bound: this one failed as one.`}>{badge}</Tooltip>
 }
 
 function Amount({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {

@@ -1,6 +1,7 @@
 'use client'
 import { useEffect, useState } from 'react'
 import { Button } from './button'
+import { notify } from './notify'
 
 type CopyState = 'idle' | 'copied' | 'unavailable' | 'failed'
 
@@ -24,24 +25,22 @@ export function CopyButton({ text, label = 'Copy' }: { text: () => string; label
   async function copy() {
     if (typeof navigator === 'undefined' || !navigator.clipboard?.writeText) {
       setState('unavailable')
+      notify('Not copied', { description: MESSAGES.unavailable, tone: 'problem' })
       return
     }
     try {
       await navigator.clipboard.writeText(text())
       setState('copied')
+      notify('Copied to the clipboard')
     } catch {
       setState('failed')
+      notify('Not copied', { description: MESSAGES.failed, tone: 'problem' })
     }
   }
 
   return (
-    <span className="inline-flex flex-col items-end gap-1">
-      <Button size="sm" onClick={() => void copy()}>
-        {state === 'copied' ? 'Copied' : label}
-      </Button>
-      <span role="status" className="max-w-56 text-right text-xs text-danger">
-        {state === 'unavailable' || state === 'failed' ? MESSAGES[state] : ''}
-      </span>
-    </span>
+    <Button size="sm" onClick={() => void copy()}>
+      {state === 'copied' ? 'Copied' : label}
+    </Button>
   )
 }

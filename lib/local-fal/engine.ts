@@ -14,6 +14,8 @@ import { FileStore, fileUrl } from './files'
 import { simulatorFilesDir } from '@/lib/fal/local-simulator'
 import { MediaFetchError, resolveMedia } from './media-inputs'
 import { renderVideo } from './render'
+import { renderParametersOf } from './render-parameters'
+import { StepPacer } from './render-steps'
 import { exactIntegerOf, isExactInteger, type ExactInteger } from '@/lib/json/exact-integer'
 import type { IntegerPathTest } from '@/lib/json/exact-json'
 import { integerPathsOf } from '@/lib/schema/integer-paths'
@@ -27,7 +29,6 @@ import { billableUnitsOf } from './billable-units'
 import { resultExpired } from './result-retention'
 
 const QUEUE_BASE = 'https://queue.fal.run'
-const PROGRESS_STEPS = 8
 
 type Listener = (request: LocalRequest) => void
 
@@ -326,9 +327,19 @@ export class LocalFalEngine {
       const prompt = typeof request.input.prompt === 'string' ? request.input.prompt : ''
       this.progress(request, `Generating ${shape.width}×${shape.height}, ${shape.numFrames} frames at ${shape.fps} fps, seed ${seed}`)
       const outFile = path.join(workDir, `${request.id}.mp4`)
-      const paced = this.paceLogs(request, started, signal)
-      await renderVideo({ outFile, shape, seed, prompt, sources: media.sources, signal })
-      await paced
+      const parameters = renderParametersOf(effective, defaults)
+      const pacer = new StepPacer()
+      const logging = new AbortController()
+      const stopLogs = () => logging.abort()
+      signal.addEventListener('abort', stopLogs, { once: true })
+      const paced = this.paceLogs(request, pacer, parameters.steps, started, logging.signal)
+      try {
+        await renderVideo({ outFile, shape, seed, prompt, sources: media.sources, parameters, onProgress: pacer.progress, signal })
+        await paced
+      } finally {
+        signal.removeEventListener('abort', stopLogs)
+        logging.abort()
+      }
       signal.throwIfAborted()
       const stored = await this.files.adopt(outFile, 'video/mp4', `${request.id}.mp4`)
       const url =
@@ -364,17 +375,16 @@ export class LocalFalEngine {
     }
   }
 
-  /** Emits denoising-step logs across the minimum render time, so progress is visible; stops when the run ends or is cancelled. */
-  private async paceLogs(request: LocalRequest, started: number, signal: AbortSignal) {
-    for (let step = 1; step <= PROGRESS_STEPS; step++) {
-      const due = started + (this.config.minRenderMs * step) / PROGRESS_STEPS
-      const waited = await sleep(Math.max(0, due - Date.now()), signal).then(
-        () => true,
-        () => false,
-      )
-      if (!waited || request.status !== 'IN_PROGRESS') return
-      this.progress(request, `Denoising step ${step}/${PROGRESS_STEPS}`)
-    }
+  /**
+   * Logs each of the run's real denoising steps ("Denoising step 7/40"), spread across the minimum
+   * render time and never ahead of the render; stops when the run ends or is cancelled.
+   */
+  private paceLogs(request: LocalRequest, pacer: StepPacer, steps: number, started: number, signal: AbortSignal) {
+    return pacer.run(steps, started, this.config.minRenderMs, signal, (step) => {
+      if (request.status !== 'IN_PROGRESS') return false
+      this.progress(request, `Denoising step ${step}/${steps}`)
+      return true
+    })
   }
 
   private progress(request: LocalRequest, message: string) {

@@ -3,6 +3,9 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fontPath, probeMedia, runFfmpeg, type MediaFacts, type OutputShape } from '@/lib/media/media-tools'
 import type { ExactInteger } from '@/lib/json/exact-integer'
+import { cameraPlanOf } from './render-camera'
+import { audioGainOf, decimal, detailOf, gradeExpressions, gradeOf, noiseFilter } from './render-look'
+import { FIXED_STEPS, type RenderParameters } from './render-parameters'
 
 export interface RenderJob {
   outFile: string
@@ -12,6 +15,8 @@ export interface RenderJob {
   prompt: string
   /** Local file paths of the input media; any may be absent. */
   sources: { video?: string; image?: string; audio?: string }
+  /** The tuned parameters the picture follows (guidance, strengths, steps, camera); absent: a neutral, clean render. */
+  parameters?: RenderParameters
   /** 0..1 */
   onProgress?: (fraction: number) => void
   signal?: AbortSignal
@@ -60,6 +65,8 @@ interface SeedLook {
   accent: string
   /** Frequency of the fallback tone, 200..800 Hz. */
   toneHz: number
+  /** Seed of the residual noise of an under-denoised render. */
+  noiseSeed: number
 }
 
 function hsvToHex(hue: number, saturation: number, value: number): string {
@@ -81,11 +88,14 @@ export function seedLook(seed: ExactInteger): SeedLook {
   const strength = 22 + random() * 10
   const hue = random() * 360
   const toneHz = 200 + Math.floor(random() * 601)
+  // Three noise seeds (one a plane) follow this one and must stay below 2^31.
+  const noiseSeed = Math.floor(random() * (2 ** 31 - 3))
   return {
     du: Math.round(Math.cos(angle) * strength),
     dv: Math.round(Math.sin(angle) * strength),
     accent: hsvToHex(hue, 0.65, 0.95),
     toneHz,
+    noiseSeed,
   }
 }
 
@@ -216,11 +226,19 @@ function chooseSound(wanted: boolean, sources: RenderJob['sources'], audioFacts:
   return { kind: 'tone' }
 }
 
+const NEUTRAL: RenderParameters = { steps: FIXED_STEPS, cleanSteps: FIXED_STEPS }
+
+/** scale + crop to exactly w × h, covering it (no bars). */
+function cover(width: number, height: number): string {
+  return `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=${SWS_FLAGS},crop=${width}:${height},setsar=1`
+}
+
 function buildPlan(job: RenderJob, picture: Picture, sound: Sound, textFile: string | undefined): Plan {
   const { width: W, height: H, numFrames } = job.shape
   const rate = fpsRational(job.shape.fps)
   const fr = rateString(rate)
   const look = seedLook(job.seed)
+  const parameters = job.parameters ?? NEUTRAL
   const samples = Math.round((numFrames * rate.den * SAMPLE_RATE) / rate.num)
   const font = filterValue(fontPath())
 
@@ -233,14 +251,29 @@ function buildPlan(job: RenderJob, picture: Picture, sound: Sound, textFile: str
     return inputCount++
   }
 
-  // Tint in YUV (cheap LUT, no RGB round trip), then the prompt and the seed.
-  const signed = (n: number): string => (n >= 0 ? `+${n}` : `-${-n}`)
+  // The picture is prepared on a canvas (the output size, larger for a camera pan), at a reduced
+  // size when too few steps leave it soft; graded (guidance, strength, the seed's cast) and
+  // grained there, where it is cheapest; scaled to the canvas; moved by the camera; captioned.
+  const camera = cameraPlanOf(parameters.camera, { width: W, height: H, numFrames, frameRate: fr })
+  const canvas = camera?.canvas ?? { width: W, height: H }
+  const detail = detailOf(parameters)
+  const detailW = even(Math.max(16, canvas.width / detail.divisor))
+  const detailH = even(Math.max(16, canvas.height / detail.divisor))
+  const grade = gradeExpressions(gradeOf(parameters), look)
+  const prepare = (moving: boolean): string =>
+    [
+      cover(detailW, detailH),
+      'format=yuv420p',
+      `lutyuv=y=${filterValue(grade.y)}:u=${filterValue(grade.u)}:v=${filterValue(grade.v)}`,
+      ...[noiseFilter(detail, look.noiseSeed, moving)].filter((f): f is string => f !== undefined),
+      ...(detailW === canvas.width && detailH === canvas.height ? [] : [`scale=${canvas.width}:${canvas.height}:flags=${SWS_FLAGS},setsar=1`]),
+    ].join(',')
+  const move = camera === undefined ? [] : [camera.filter]
+
   const fontSize = Math.max(10, Math.round(Math.min(H / 18, (W * 0.9) / (PROMPT_COLUMNS * 0.62))))
   const seedSize = Math.max(9, Math.round(fontSize * 0.7))
   const margin = Math.max(4, Math.round(Math.min(W, H) * 0.04))
-  const decorate = [
-    'format=yuv420p',
-    `lutyuv=u=val${signed(look.du)}:v=val${signed(look.dv)}`,
+  const caption = [
     ...(textFile === undefined
       ? []
       : [
@@ -251,34 +284,39 @@ function buildPlan(job: RenderJob, picture: Picture, sound: Sound, textFile: str
     `drawtext=fontfile=${font}:text=${filterValue(`seed ${seedBigInt(job.seed).toString()}`)}:expansion=none` +
       `:fontsize=${seedSize}:fontcolor=white:box=1:boxcolor=${look.accent}@0.6:boxborderw=${Math.round(seedSize * 0.35)}` +
       `:x=w-text_w-${margin}:y=${margin}`,
-  ].join(',')
-  const cover = `scale=${W}:${H}:force_original_aspect_ratio=increase:flags=${SWS_FLAGS},crop=${W}:${H},setsar=1`
+  ]
+  /** Everything after the source, for a source that moves: every frame is prepared. */
+  const perFrame = (source: string): string => [source, prepare(true), ...move, ...caption].join(',')
   // tpad: if a source runs out early, repeat its last frame. trim: the video
   // ends itself after exactly numFrames instead of relying on -frames:v, because
   // ffmpeg 4.x closes *every* stream of an output file once one stream reaches
   // its -frames limit, which cuts the audio short.
   const pad = `tpad=stop_mode=clone:stop=-1,trim=end_frame=${numFrames}`
   const tail = `fps=${fr},${pad}`
+  const gain = audioGainOf(parameters)
+  const gained = gain === undefined ? '' : `,volume=${decimal(gain)}`
 
   let videoInput = -1
   let waveAudio: string | undefined
   switch (picture.kind) {
     case 'video': {
       videoInput = addInput([...(picture.loop ? ['-stream_loop', '-1'] : []), '-i', picture.file])
-      filters.push(`[${videoInput}:v:0]setpts=PTS-STARTPTS,fps=${fr},${cover},${decorate},${pad}[vout]`)
+      filters.push(`${perFrame(`[${videoInput}:v:0]setpts=PTS-STARTPTS,fps=${fr}`)},${pad}[vout]`)
       break
     }
     case 'image': {
-      // Decode, scale and decorate the still once, then repeat it in memory.
+      // Prepare the still once and repeat it in memory; with a camera LoRA, the move and the
+      // caption over it are drawn per frame.
       const index = addInput(['-i', picture.file])
-      filters.push(
-        `[${index}:v:0]${cover},${decorate},loop=loop=-1:size=1:start=0,settb=${rate.den}/${rate.num},setpts=N,${tail}[vout]`,
-      )
+      const still = [prepare(false), ...(camera === undefined ? caption : [])].join(',')
+      const repeat = `loop=loop=-1:size=1:start=0,settb=${rate.den}/${rate.num},setpts=N`
+      const moved = camera === undefined ? '' : `,${[...move, ...caption].join(',')}`
+      filters.push(`[${index}:v:0]${still},${repeat}${moved},${tail}[vout]`)
       break
     }
     case 'waveform': {
       const index = addInput(['-i', picture.file])
-      const base = `[${index}:a:0]aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo`
+      const base = `[${index}:a:0]aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo${gained}`
       if (sound.kind === 'file' && sound.file === picture.file) {
         filters.push(`${base},asplit=2[wave][wavesound]`)
         waveAudio = '[wavesound]'
@@ -288,39 +326,32 @@ function buildPlan(job: RenderJob, picture: Picture, sound: Sound, textFile: str
       // Draw small (showwaves needs >= 1 sample per column per frame), then scale up.
       const waveW = even(Math.min(W, 640))
       const waveH = even((waveW * H) / W)
-      filters.push(
-        `[wave]apad,showwaves=s=${waveW}x${waveH}:mode=cline:draw=full:rate=${fr}:colors=${look.accent},` +
-          `scale=${W}:${H}:flags=${SWS_FLAGS},setsar=1,${decorate},${tail}[vout]`,
-      )
+      filters.push(`${perFrame(`[wave]apad,showwaves=s=${waveW}x${waveH}:mode=cline:draw=full:rate=${fr}:colors=${look.accent}`)},${tail}[vout]`)
       break
     }
     case 'pattern': {
       // Generated small (testsrc2 is slow and noisy at 4K), then scaled up.
       const patternW = even(Math.min(W, 960))
       const patternH = even((patternW * H) / W)
-      filters.push(`testsrc2=s=${patternW}x${patternH}:r=${fr},scale=${W}:${H}:flags=${SWS_FLAGS},setsar=1,${decorate},${tail}[vout]`)
+      filters.push(`${perFrame(`testsrc2=s=${patternW}x${patternH}:r=${fr}`)},${tail}[vout]`)
       break
     }
   }
 
-  const fit = `aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=end_sample=${samples},apad=whole_len=${samples}[aout]`
+  // The input's own audio follows audio_strength (the waveform above already did, drawn from it).
+  const fit = (input: string, gain: string) =>
+    `${input}aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo${gain},atrim=end_sample=${samples},apad=whole_len=${samples}[aout]`
   switch (sound.kind) {
     case 'none':
       break
-    case 'file': {
-      if (waveAudio !== undefined) {
-        filters.push(`${waveAudio}${fit}`)
-      } else {
-        const index = addInput(['-i', sound.file])
-        filters.push(`[${index}:a:0]${fit}`)
-      }
+    case 'file':
+      filters.push(waveAudio !== undefined ? fit(waveAudio, '') : fit(`[${addInput(['-i', sound.file])}:a:0]`, gained))
       break
-    }
     case 'video-track':
-      filters.push(`[${videoInput}:a:0]${fit}`)
+      filters.push(fit(`[${videoInput}:a:0]`, gained))
       break
     case 'tone':
-      filters.push(`sine=frequency=${look.toneHz}:sample_rate=${SAMPLE_RATE},volume=0.25,${fit}`)
+      filters.push(fit(`sine=frequency=${look.toneHz}:sample_rate=${SAMPLE_RATE},volume=0.25,`, ''))
       break
   }
 
@@ -332,7 +363,8 @@ function buildPlan(job: RenderJob, picture: Picture, sound: Sound, textFile: str
 /**
  * Renders a real H.264/AAC MP4 of exactly `shape` (size, frame count, frame
  * rate, audio presence) whose picture comes from the inputs, tinted by the
- * seed and captioned with the prompt. Deterministic for identical jobs.
+ * seed, graded, grained and moved by the tuned parameters (render-look,
+ * render-camera) and captioned with the prompt. Deterministic for identical jobs.
  */
 export async function renderVideo(input: RenderJob): Promise<void> {
   // Absolute paths, so no file name can be mistaken for an option ("-x") or a

@@ -51,10 +51,16 @@ function integerSchema(schema: JsonSchema, label: string) {
   return z.union([numberSchema(schema, label), digits], { error: typeError(label, 'a whole number') })
 }
 
+/** "Prompt is empty: enter a prompt" — for a required text holding only whitespace. */
+export function blankMessage(label: string): string {
+  const noun = label.charAt(0).toLowerCase() + label.slice(1)
+  return `${label} is empty: enter ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${noun}`
+}
+
 function stringSchema(name: string, schema: JsonSchema, label: string, requiredAtTop: boolean) {
   let text = z.string({ error: typeError(label, 'text') })
   // An empty required field in a form means nothing was entered.
-  if (requiredAtTop) text = text.min(1, { error: `${label} is required` })
+  if (requiredAtTop) text = text.min(1, { error: `${label} is required`, abort: true })
   if (schema.minLength !== undefined) text = text.min(schema.minLength, { error: `${label} is too short` })
   if (isMediaProperty(name, schema)) {
     if (schema.maxLength !== undefined) text = text.max(schema.maxLength, { error: tooLongMessage(label, schema.maxLength) })
@@ -63,7 +69,9 @@ function stringSchema(name: string, schema: JsonSchema, label: string, requiredA
       .refine((value) => !/^https?:/i.test(value) || value.length <= URL_MAX_CHARS, { error: tooLongMessage(label, URL_MAX_CHARS, 'characters for a URL (upload the file instead)') })
   }
   const limit = Math.min(schema.maxLength ?? Infinity, TEXT_MAX_CHARS)
-  return text.max(limit, { error: tooLongMessage(label, limit) })
+  const bounded = text.max(limit, { error: tooLongMessage(label, limit) })
+  // Spaces alone are no prompt: the model would run (and bill) on an empty text.
+  return requiredAtTop ? bounded.refine((value) => value === '' || value.trim() !== '', { error: blankMessage(label) }) : bounded
 }
 
 function propertySchema(name: string, schema: JsonSchema, requiredAtTop: boolean): z.ZodType {

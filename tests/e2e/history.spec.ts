@@ -170,13 +170,16 @@ test('delete asks first, then removes the card, the take and its video', async (
   const card = cardOf(page, take.id)
   await expect(card).toBeVisible()
 
-  page.once('dialog', (dialog) => void dialog.dismiss())
+  const question = page.getByRole('alertdialog', { name: 'Delete this take?' })
   await card.getByRole('button', { name: 'Delete' }).click()
+  await question.getByRole('button', { name: 'Cancel' }).click()
+  await expect(question).toHaveCount(0)
+  await expect(card.getByRole('button', { name: 'Delete' })).toBeFocused()
   await expect(card).toBeVisible()
   expect((await request.get(`/api/takes/${take.id}`)).status()).toBe(200)
 
-  page.once('dialog', (dialog) => void dialog.accept())
   await card.getByRole('button', { name: 'Delete' }).click()
+  await question.getByRole('button', { name: 'Delete take' }).click()
   await expect(card).toHaveCount(0)
   await expect(page.getByText('No takes match these filters')).toBeVisible()
   expect((await request.get(`/api/takes/${take.id}`)).status()).toBe(404)

@@ -110,7 +110,7 @@ test('a page served by one process shows live a take another process follows: qu
     await expect(badge).toHaveText('In progress', { timeout: 30_000 })
     await expect(page.getByTestId('take-logs')).toContainText('Starting')
     await expect(badge).toHaveText('Completed', { timeout: 60_000 })
-    await expect(page.getByTestId('take-logs')).toContainText('Denoising step 8/8')
+    await expect(page.getByTestId('take-logs')).toContainText('Denoising step 40/40')
     const video = page.getByTestId('share-video')
     await expect(video).toBeVisible()
     await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.readyState >= 2 && element.duration > 0), { timeout: 20_000 }).toBe(true)

@@ -88,12 +88,20 @@ test('a duplicate name is refused on the name field; rename and delete last acro
   await expect(presetRow(page, second)).toBeVisible()
   await expect(presetRow(page, first)).toHaveCount(0)
 
-  // Delete asks first; keeping it keeps it.
-  await presetRow(page, second).getByRole('button', { name: 'Delete', exact: true }).click()
-  await presetRow(page, second).getByRole('button', { name: 'Keep', exact: true }).click()
+  // Delete asks first (a modal question); keeping it keeps it, and the focus goes back to Delete.
+  const deleteButton = presetRow(page, second).getByRole('button', { name: 'Delete', exact: true })
+  await deleteButton.click()
+  const question = page.getByRole('alertdialog', { name: `Delete the preset “${second}”?` })
+  await question.getByRole('button', { name: 'Keep', exact: true }).click()
+  await expect(question).toHaveCount(0)
+  await expect(deleteButton).toBeFocused()
   await expect(presetRow(page, second)).toBeVisible()
-  await presetRow(page, second).getByRole('button', { name: 'Delete', exact: true }).click()
-  await presetRow(page, second).getByRole('button', { name: 'Confirm delete', exact: true }).click()
+  await deleteButton.click()
+  await page.keyboard.press('Escape')
+  await expect(question).toHaveCount(0)
+  await expect(presetRow(page, second)).toBeVisible()
+  await deleteButton.click()
+  await question.getByRole('button', { name: 'Delete preset', exact: true }).click()
   await expect(presetRow(page, second)).toHaveCount(0)
 
   await page.reload()

@@ -105,6 +105,11 @@ test('revoking a link makes it a 404; sharing again mints a new link and the old
   await page.goto(`/takes?q=${encodeURIComponent(prompt)}`)
   const card = cardOf(page, take.id)
   await card.getByRole('button', { name: 'Revoke link' }).click()
+  // Nothing is revoked until the question is answered.
+  const question = page.getByRole('alertdialog', { name: 'Revoke the share link?' })
+  await expect(question).toBeVisible()
+  expect((await request.get(first)).status()).toBe(200)
+  await question.getByRole('button', { name: 'Revoke link' }).click()
   await expect(card.getByTestId('take-private')).toHaveText('Private')
   await expect(card.getByRole('button', { name: 'Copy link' })).toHaveCount(0)
   await expect(card.getByRole('link').first()).toHaveAttribute('href', `/t/${take.id}`)

@@ -49,6 +49,7 @@ test('the take page shows the output’s facts, the seed, and the owner’s shar
   const shared = await request.get(`/api/takes/${take.id}`)
   expect(((await shared.json()) as { sharePath: string | null }).sharePath).toBe(new URL(await link.inputValue()).pathname)
   await sharing.getByRole('button', { name: 'Revoke link' }).click()
+  await page.getByRole('alertdialog', { name: 'Revoke the share link?' }).getByRole('button', { name: 'Revoke link' }).click()
   await expect(sharing.getByTestId('take-private')).toHaveText('Private')
   await expect(link).toHaveCount(0)
 

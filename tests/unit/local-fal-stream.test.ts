@@ -111,7 +111,7 @@ describe('the status stream', () => {
     expect(withLogs.length).toBeGreaterThan(2)
     const streamed = events.flatMap((event) => event.logs ?? [])
     expect(streamed).toEqual(await allLogs(id))
-    expect(streamed.map((log) => log.message)).toContain('Denoising step 8/8')
+    expect(streamed.map((log) => log.message)).toContain('Denoising step 40/40')
   })
 
   it('fal’s client, reading the same stream, gathers every line once and ends with COMPLETED', async () => {

@@ -91,6 +91,27 @@ describe.each(catalog.endpoints.map((endpoint) => [endpoint.id, endpoint] as con
     ).toBe(true)
   })
 
+  it('refuses a required text of only whitespace on its own path, with a message that says what to enter', () => {
+    const texts = fields.filter((field) => (field.kind === 'text' || field.kind === 'textarea') && field.required)
+    expect(texts.map((field) => field.name)).toContain('prompt')
+    for (const field of texts) {
+      for (const blank of ['   ', '\n\t ', '\u00a0\u3000']) {
+        const result = validator.safeParse({ ...endpoint.example, [field.name]: blank })
+        expect(result.success, `${field.name}=${JSON.stringify(blank)}`).toBe(false)
+        expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+          [field.name, `${field.label} is empty: enter a ${field.label.toLowerCase()}`],
+        ])
+      }
+      expect(validator.safeParse({ ...endpoint.example, [field.name]: '' }).error?.issues.map((issue) => issue.message)).toEqual([`${field.label} is required`])
+      expect(validator.safeParse({ ...endpoint.example, [field.name]: '  a cowboy  ' }).success).toBe(true)
+    }
+  })
+
+  it('leaves an optional text of only whitespace alone (it means nothing, as fal reads it)', () => {
+    const optional = fields.find((field) => (field.kind === 'text' || field.kind === 'textarea') && !field.required)
+    if (optional) expect(validator.safeParse({ ...endpoint.example, [optional.name]: '   ' }).success).toBe(true)
+  })
+
   it("an untouched form's payload is exactly the required fields", () => {
     const payload: Payload = payloadFrom(defaults, fields)
     expect(Object.keys(payload).sort()).toEqual([...(endpoint.input.required ?? [])].sort())

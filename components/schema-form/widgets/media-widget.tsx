@@ -1,7 +1,7 @@
 'use client'
 import clsx from 'clsx'
 import { useEffect, useId, useRef, useState } from 'react'
-import { useController } from 'react-hook-form'
+import { useController, useFormContext } from 'react-hook-form'
 import type { MediaField } from '@/lib/schema/fields'
 import { Button } from '@/components/ui/button'
 import { controlClass } from '@/components/ui/styles'
@@ -9,8 +9,8 @@ import { FieldFrame } from '../field-frame'
 import { formatBytes } from '../format'
 import { controlId, describedBy } from '../ids'
 import type { WidgetProps } from './types'
-import { readMediaFacts } from '@/lib/media/read-media-facts'
 import { useReportMediaFacts } from '../media-facts'
+import { isCheckableUrl, mediaChecksOf, type MediaCheck } from '../media-checks'
 
 interface LocalFile {
   file: File
@@ -39,13 +39,19 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
   const { field: control, fieldState } = useController({ name: path })
   const { name, ref, value: current, onChange, onBlur } = control
   const [local, setLocal] = useState<LocalFile | null>(null)
-  const [fileError, setFileError] = useState<string | null>(null)
+  // A refused file's message, for as long as the field's value is the one it was refused over.
+  const [refusal, setRefusal] = useState<{ message: string; over: unknown } | null>(null)
+  const [urlCheck, setUrlCheck] = useState<{ url: string; check: MediaCheck } | null>(null)
   const [dragging, setDragging] = useState(false)
   const fileInput = useRef<HTMLInputElement>(null)
   const hintId = useId()
   const label = ariaLabel ?? field.label
   const value: unknown = current
-  const error = fileError ?? fieldState.error?.message
+  const fileError = refusal && refusal.over === value ? refusal.message : undefined
+  const setFileError = (message: string | null) => setRefusal(message === null ? null : { message, over: value })
+  const check = urlCheck && urlCheck.url === value ? urlCheck.check : undefined
+  const error = fileError ?? fieldState.error?.message ?? (check?.state === 'error' ? check.message : undefined)
+  const warning = check?.state === 'warning' ? check.message : undefined
 
   // A local file applies while it uploads, then while its URL is still the value (not typed over or reset).
   const chosen = local && (local.url === undefined || local.url === value) ? local : null
@@ -69,7 +75,8 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
     // A typed URL is read once typing pauses, not at every keystroke.
     const timer = setTimeout(
       () =>
-        void readMediaFacts(mediaKind, factsSource).then((facts) => {
+        // Loaded once media is chosen: an empty form does not need it.
+        void import('@/lib/media/read-media-facts').then(({ readMediaFacts }) => readMediaFacts(mediaKind, factsSource)).then((facts) => {
           if (current) report(path, facts)
         }),
       typeof factsSource === 'string' ? 400 : 0,
@@ -80,11 +87,38 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
     }
   }, [report, mediaKind, factsSource, path])
 
+  // A pasted URL is read in the browser (its first bytes) as soon as typing pauses: a page, a 404 or
+  // a text file is named on the field before Run, and Run refuses it (see payload-resolver).
+  const { control: formControl } = useFormContext()
+  const checks = mediaChecksOf(formControl)
+  const checkUrl = mediaKind !== 'file' && !chosen && isCheckableUrl(value) ? value : undefined
+  useEffect(() => {
+    if (!checkUrl || mediaKind === 'file') return
+    let current = true
+    const timer = setTimeout(
+      () =>
+        void checks.of(mediaKind, checkUrl).then((check) => {
+          if (current) setUrlCheck({ url: checkUrl, check })
+        }),
+      400,
+    )
+    return () => {
+      current = false
+      clearTimeout(timer)
+    }
+  }, [checks, mediaKind, checkUrl])
+
   async function takeFile(file: File) {
     setFileError(null)
-    if (field.media !== 'file' && !file.type.startsWith(`${field.media}/`)) {
-      setFileError(`${label} takes ${field.media} files; ${file.name} is ${file.type || 'of an unknown type'}`)
-      return
+    if (field.media !== 'file') {
+      // The type is read from the bytes, not the name: a text file called clip.mp4 is no video.
+      try {
+        const { sniffFile, notMediaReason } = await import('../media-bytes')
+        const sniffed = await sniffFile(field.media, file)
+        if (!sniffed.ok) return setFileError(`${file.name} was not uploaded: ${notMediaReason(field.media, sniffed)}`)
+      } catch (reason) {
+        return setFileError(`${file.name} could not be read: ${reason instanceof Error ? reason.message : String(reason)}`)
+      }
     }
     const previewUrl = URL.createObjectURL(file)
     setLocal({ file, name: file.name, size: file.size, previewUrl, progress: 0 })
@@ -95,6 +129,8 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
         setLocal((current) => (current?.previewUrl === previewUrl ? { ...current, progress } : current)),
       )
       setLocal((current) => (current?.previewUrl === previewUrl ? { ...current, url, progress: 1 } : current))
+      // Its bytes were read before the upload: Run need not read them again.
+      if (field.media !== 'file') checks.trust(field.media, url)
       onChange(url)
     } catch (reason) {
       setLocal(null)
@@ -105,7 +141,7 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
   const src = chosen?.previewUrl ?? (previewable(value) ? value : undefined)
 
   return (
-    <FieldFrame field={field} path={path} error={error}>
+    <FieldFrame field={field} path={path} error={error} warning={warning}>
       <div
         data-testid={`dropzone-${path}`}
         onDragOver={(event) => {
@@ -149,11 +185,14 @@ export function MediaWidget({ field, path, ariaLabel }: WidgetProps<MediaField>)
             aria-label={ariaLabel}
             placeholder="https://… or data:…;base64,…"
             value={typeof value === 'string' ? value : ''}
-            onChange={(event) => onChange(event.target.value)}
+            onChange={(event) => {
+              setFileError(null)
+              onChange(event.target.value)
+            }}
             onBlur={onBlur}
             aria-required={field.required || undefined}
             aria-invalid={Boolean(error)}
-            aria-describedby={`${describedBy(path, Boolean(error))} ${hintId}`}
+            aria-describedby={`${describedBy(path, Boolean(error), Boolean(warning))} ${hintId}`}
             className={clsx(controlClass, 'w-full')}
           />
         )}

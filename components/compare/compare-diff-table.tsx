@@ -15,7 +15,7 @@ export function CompareDiffTable({ rows, takeCount }: { rows: DifferingParameter
           No parameters differ: the takes were asked for the same thing.
         </p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
+        <div className="mt-3 overflow-x-auto" role="region" aria-label="Parameters that differ" tabIndex={0}>
           <table data-testid="compare-diff-table" className="w-full text-left text-sm">
             <thead className="text-xs text-muted">
               <tr>

@@ -13,7 +13,18 @@ function videosIn(container: HTMLElement | null): HTMLVideoElement[] {
  * `syncKey` names the set of videos inside (e.g. their takes' ids): when it changes, syncing starts over
  * with the videos now present, for groups whose videos appear after mount.
  */
-export function SyncGroup({ children, className, syncKey }: { children: ReactNode; className?: string; syncKey?: string }) {
+export function SyncGroup({
+  children,
+  className,
+  syncKey,
+  scrollLabel,
+}: {
+  children: ReactNode
+  className?: string
+  syncKey?: string
+  /** Names the group when it scrolls (a wide grid on a phone): it is then a region keyboard users can focus and scroll. */
+  scrollLabel?: string
+}) {
   const container = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
@@ -26,7 +37,7 @@ export function SyncGroup({ children, className, syncKey }: { children: ReactNod
       <Button variant="primary" onClick={() => void playAllFromStart(videosIn(container.current))}>
         Play all in sync
       </Button>
-      <div ref={container} className={className}>
+      <div ref={container} className={className} {...(scrollLabel ? { role: 'region', 'aria-label': scrollLabel, tabIndex: 0 } : {})}>
         {children}
       </div>
     </div>

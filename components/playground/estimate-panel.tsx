@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react'
+import { lazy, Suspense, useEffect, useRef } from 'react'
 import type { Bill, Estimate } from '@/lib/pricing'
 import { formatUsd } from '@/lib/pricing'
 import type { TakeProgress } from '@/lib/takes/take-progress'
@@ -17,6 +17,11 @@ interface EstimatePanelProps {
 
 /** The live cost estimate with its sum and its assumptions; the billed amount once a take completes. */
 export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
+  const howDetails = useRef<HTMLDetailsElement>(null)
+  useEffect(() => {
+    // Open on a wide screen; on a phone the bar that holds it sticks to the screen, so it starts closed.
+    if (!window.matchMedia('(min-width: 1024px)').matches) howDetails.current?.removeAttribute('open')
+  }, [])
   return (
     <section aria-label="Cost" className="space-y-2 text-sm">
       <div className="flex items-baseline justify-between gap-3">
@@ -27,16 +32,21 @@ export function EstimatePanel({ estimate, billed, cost }: EstimatePanelProps) {
           {formatUsd(estimate.amount)}
         </output>
       </div>
-      <p data-testid="estimate-breakdown" className="font-mono text-xs text-muted max-lg:truncate">
-        {estimate.breakdown}
-      </p>
-      {estimate.assumptions.length > 0 && (
-        <ul data-testid="estimate-assumptions" className="list-disc space-y-0.5 pl-5 text-xs text-amber-200/90 max-lg:max-h-10 max-lg:overflow-y-auto">
-          {estimate.assumptions.map((assumption) => (
-            <li key={assumption}>{assumption}</li>
-          ))}
-        </ul>
-      )}
+      <details ref={howDetails} open className="text-xs">
+        <summary className="cursor-pointer text-muted">
+          How this is estimated{estimate.assumptions.length > 0 && ` (${estimate.assumptions.length} assumption${estimate.assumptions.length === 1 ? '' : 's'})`}
+        </summary>
+        <p data-testid="estimate-breakdown" className="mt-1 font-mono text-muted">
+          {estimate.breakdown}
+        </p>
+        {estimate.assumptions.length > 0 && (
+          <ul data-testid="estimate-assumptions" className="mt-1 list-disc space-y-0.5 pl-5 text-amber-200/90">
+            {estimate.assumptions.map((assumption) => (
+              <li key={assumption}>{assumption}</li>
+            ))}
+          </ul>
+        )}
+      </details>
       {billed && (
         <div className="flex items-baseline justify-between gap-3 border-t border-line pt-2">
           <h3 className="flex items-center gap-2 font-medium">

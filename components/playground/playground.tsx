@@ -16,6 +16,7 @@ import { SweepButton } from '@/components/sweep-panel/sweep-button'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
 import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 import { MediaFactsContext } from '@/components/schema-form/media-facts'
+import { controlId } from '@/components/schema-form/ids'
 import { RunBar } from './run-bar'
 import { RESULT_STAGE_ID, ResultStage } from './result-stage'
 import { CodeSection } from './code-section'
@@ -74,9 +75,15 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
   const focusFirst = useCallback(
     (names: string[]) => {
       const first = compiled.fields.find((field) => names.includes(field.name))
-      if (first?.group === 'additional') setAdditionalOpen(true)
-      // Focus after the section has opened, so the control is focusable.
-      if (first) requestAnimationFrame(() => form.setFocus(first.name))
+      if (!first) return
+      if (first.group === 'additional') setAdditionalOpen(true)
+      // Once the control is drawn: the section opens first, and its widget may still be on its way.
+      const deadline = performance.now() + 3000
+      const focusWhenDrawn = () => {
+        if (document.getElementById(controlId(first.name))) form.setFocus(first.name)
+        else if (performance.now() < deadline) requestAnimationFrame(focusWhenDrawn)
+      }
+      requestAnimationFrame(focusWhenDrawn)
     },
     [compiled.fields, form],
   )

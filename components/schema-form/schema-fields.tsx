@@ -1,8 +1,7 @@
 'use client'
 import { useState, type ReactNode } from 'react'
 import type { FieldDescriptor } from '@/lib/schema'
-import { FieldWidget } from './field-widget'
-import { SectionShownContext } from './section-shown'
+import { FieldWidget, prefetchWidgets } from './field-widget'
 
 interface SchemaFieldsProps {
   fields: FieldDescriptor[]
@@ -39,15 +38,12 @@ export function SchemaFields({ fields, additionalOpen, onAdditionalOpenChange, e
           onToggle={(event) => onAdditionalOpenChange(event.currentTarget.open)}
           className="rounded-lg border border-line"
         >
-          <summary className="cursor-pointer select-none px-4 py-3 text-sm font-medium">
+          <summary className="cursor-pointer select-none px-4 py-3 text-sm font-medium" onPointerEnter={prefetchWidgets} onFocus={prefetchWidgets}>
             Additional settings <span className="text-muted">({additional.length})</span>
           </summary>
           <div className="space-y-5 border-t border-line p-4">
-            <SectionShownContext value={additionalShown}>
-              {additional.map((field) => (
-                <Field key={field.name} field={field} extra={extras?.[field.name]} />
-              ))}
-            </SectionShownContext>
+            {/* Drawn once first opened: until then its values live in the form alone, and its widgets are not fetched. */}
+            {additionalShown && additional.map((field) => <Field key={field.name} field={field} extra={extras?.[field.name]} />)}
           </div>
         </details>
       )}

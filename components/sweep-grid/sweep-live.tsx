@@ -50,7 +50,7 @@ export function SweepLive({ initial, labels, caption, facts }: SweepLiveProps) {
         )}
       </header>
       <CompareSelection>
-        <SyncGroup className="overflow-x-auto" syncKey={withVideo.join(',')}>
+        <SyncGroup className="overflow-x-auto" scrollLabel="Sweep grid" syncKey={withVideo.join(',')}>
           <SweepTable sweep={sweep} labels={labels} caption={caption} />
         </SyncGroup>
       </CompareSelection>

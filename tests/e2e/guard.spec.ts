@@ -142,7 +142,7 @@ test('a take whose estimate is over TAKES_MAX_TAKE_USD is refused before the bac
   const uploads = await backendCalls(tag)
 
   await page.getByRole('button', { name: 'Run', exact: true }).click()
-  const run = page.getByRole('complementary', { name: 'Run' })
+  const run = page.getByRole('region', { name: 'Result' })
   await expect(run).toContainText('This take is over the studio’s spending cap.')
   await expect(run).toContainText(`The estimate ${formatUsd(estimate)} is over the per-take cap of ${formatUsd(MAX_TAKE_USD)} (TAKES_MAX_TAKE_USD) by ${formatUsd(estimate - MAX_TAKE_USD)}.`)
   // Nothing reached the backend beyond the upload, and nothing was recorded.

@@ -28,12 +28,12 @@ test('two takes picked in the history compare side by side, in sync, listing exa
   await expect(page.getByTestId('take-card')).toHaveCount(2)
   await expect(page.getByTestId('compare-bar')).toHaveCount(0)
 
-  await cardOf(page, first.id).getByLabel('Compare').check()
+  await cardOf(page, first.id).getByLabel('Compare', { exact: true }).check()
   const bar = page.getByRole('region', { name: 'Compare selection' })
   await expect(bar.getByRole('button', { name: 'Compare 1 take' })).toBeDisabled()
   await expect(bar).toContainText('Pick at least 2 takes to compare.')
 
-  await cardOf(page, second.id).getByLabel('Compare').check()
+  await cardOf(page, second.id).getByLabel('Compare', { exact: true }).check()
   const compare = bar.getByRole('link', { name: 'Compare 2 takes' })
   await expect(compare).toHaveAttribute('href', `/compare?ids=${first.id},${second.id}`)
   await compare.click()

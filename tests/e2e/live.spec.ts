@@ -158,8 +158,12 @@ test('Stop sweep during a 2 × 3 sweep cancels its takes queued at the backend; 
     await expect(cell(0)).toHaveAttribute('data-status', 'IN_QUEUE', { timeout: 20_000 })
     await expect(cell(1)).toHaveAttribute('data-status', 'IN_QUEUE')
     for (let index = 2; index < 6; index++) await expect(cell(index)).toHaveAttribute('data-status', 'WAITING')
-    const before = (await backendControl(api)).counters
-    expect([before.submits, before.cancelCalls, before.cancelled]).toEqual([3, 0, 0])
+    // A cell shows its take once recorded; the backend counts its submit a moment later.
+    const counted = async () => {
+      const { counters } = await backendControl(api)
+      return [counters.submits, counters.cancelCalls, counters.cancelled]
+    }
+    await expect.poll(counted, { timeout: 20_000 }).toEqual([3, 0, 0])
 
     await page.getByRole('button', { name: 'Stop sweep' }).click()
     await expect(page.getByTestId('sweep-status')).toHaveText('Stopped')

@@ -67,6 +67,7 @@ test('a take run with no seed keeps the seed it used: its remix sends that seed 
 
   await page.getByRole('link', { name: 'Remix' }).click()
   await expect(page).toHaveURL(new RegExp(`\\?remix=${originalId}`))
+  await openAdditionalSettings(page)
   await expect(page.getByLabel('Seed', { exact: true })).toHaveValue(String(seed))
   const remixSent = await runAndReadSubmit(page)
   expect(remixSent.seed).toEqual(seed)

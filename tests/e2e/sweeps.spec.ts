@@ -116,8 +116,8 @@ test('a 2 × 3 sweep announces 6 takes and the sum of their estimates, then fill
     .toBe(true)
   // Two cells picked for comparison lead to the compare page.
   const cells = grid.getByTestId('sweep-cell')
-  await cells.nth(0).getByLabel('Compare').check()
-  await cells.nth(5).getByLabel('Compare').check()
+  await cells.nth(0).getByLabel('Compare', { exact: true }).check()
+  await cells.nth(5).getByLabel('Compare', { exact: true }).check()
   await expect(page.getByRole('region', { name: 'Compare selection' }).getByRole('link', { name: 'Compare 2 takes' })).toHaveAttribute(
     'href',
     `/compare?ids=${sweep.cells[0]!.take!.id},${sweep.cells[5]!.take!.id}`,

@@ -12,6 +12,7 @@ import { CompareCheckbox } from './compare-selection'
 import { PreviewLink } from './preview-link'
 import { TakeCardActions } from './take-card-actions'
 import { sweepPath } from '@/lib/sweeps/sweep-view'
+import { Popover } from '@/components/ui/popover'
 
 interface TakeCardProps {
   take: TakeView
@@ -23,15 +24,28 @@ interface TakeCardProps {
 
 const smallLink = 'rounded border border-line px-1.5 py-0.5 text-xs hover:border-accent hover:text-white'
 
-/** Why a failed take failed, in a line; the whole message (and fal's detail) on hover. */
+/** Why a failed take failed, in a line; "Why?" opens the whole message and fal's detail (by click, tap or keyboard). */
 function FailureReason({ take }: { take: TakeView }) {
   if (take.status !== 'FAILED' || !take.error) return null
   const { message } = take.error
   const detail = take.error.kind === 'request' && take.error.detail && take.error.detail !== message ? take.error.detail : undefined
   return (
-    <p data-testid="take-card-error" className="line-clamp-2 text-xs text-danger" title={detail ? `${message} ${detail}` : message}>
-      {truncate(message, 120)}
-    </p>
+    <div className="flex items-start gap-2">
+      <p data-testid="take-card-error" className="line-clamp-2 flex-1 text-xs text-danger">
+        {truncate(message, 120)}
+      </p>
+      <Popover
+        label="Why this take failed"
+        trigger={
+          <button type="button" className="shrink-0 text-xs text-muted underline hover:text-white" aria-label="Why this take failed">
+            Why?
+          </button>
+        }
+      >
+        <p className="text-danger">{message}</p>
+        {detail && <p className="mt-2 font-mono text-xs break-words text-muted">{detail}</p>}
+      </Popover>
+    </div>
   )
 }
 

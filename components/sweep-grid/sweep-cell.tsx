@@ -31,18 +31,20 @@ interface SweepCellProps {
   submitted: boolean
   /** The sweep was stopped: cells not submitted by then never will be. */
   stopped: boolean
+  /** The sweep still submits: a cell it has just taken up has no take recorded yet. */
+  running: boolean
   valuesText: string
 }
 
-/** What an empty cell says: waiting its turn, skipped by a stop, or its take deleted since. */
-function emptyCellState(submitted: boolean, stopped: boolean): { status: string; text: string } {
-  if (submitted) return { status: 'GONE', text: 'Take deleted' }
+/** What an empty cell says: waiting its turn, being submitted, skipped by a stop, or its take deleted since. */
+function emptyCellState(submitted: boolean, stopped: boolean, running: boolean): { status: string; text: string } {
+  if (submitted) return running ? { status: 'SUBMITTING', text: 'Submitting…' } : { status: 'GONE', text: 'Take deleted' }
   return stopped ? { status: 'SKIPPED', text: 'Not run: the sweep was stopped' } : { status: 'WAITING', text: 'Waiting' }
 }
 
-export function SweepCell({ index, take, submitted, stopped, valuesText }: SweepCellProps) {
+export function SweepCell({ index, take, submitted, stopped, running, valuesText }: SweepCellProps) {
   if (!take) {
-    const { status, text } = emptyCellState(submitted, stopped)
+    const { status, text } = emptyCellState(submitted, stopped, running)
     return (
       <div data-testid="sweep-cell" data-index={index} data-status={status} className="grid aspect-video place-items-center rounded border border-dashed border-line p-2 text-center text-xs text-muted">
         {text}

@@ -50,7 +50,7 @@ export function SweepTable({ sweep, labels, caption }: { sweep: SweepView; label
               const cell = sweep.cells[index]
               return (
                 <td key={index} className="w-72 min-w-56 border border-line p-2 align-top">
-                  <SweepCell index={index} take={cell?.take ?? null} submitted={cell?.submitted ?? false} stopped={sweep.status === 'STOPPED'} valuesText={cellValuesText(labels, sweep.axes, cell?.values ?? cellValues(sweep.axes, index))} />
+                  <SweepCell index={index} take={cell?.take ?? null} submitted={cell?.submitted ?? false} stopped={sweep.status === 'STOPPED'} running={sweep.status === 'RUNNING'} valuesText={cellValuesText(labels, sweep.axes, cell?.values ?? cellValues(sweep.axes, index))} />
                 </td>
               )
             })}

@@ -23,6 +23,14 @@ test('a failed take’s card says why it failed', async ({ page, request }, test
   const card = cardOf(page, take.id)
   await expect(card.getByTestId('take-status-badge')).toHaveText('Failed')
   await expect(card.getByTestId('take-card-error')).toHaveText('The model crashed while generating this take.')
+  // The whole reason opens on a click or a tap (a hover title reaches no phone); Escape closes it, the focus goes back.
+  const why = card.getByRole('button', { name: 'Why this take failed' })
+  await why.click()
+  const reason = page.getByRole('dialog', { name: 'Why this take failed' })
+  await expect(reason).toContainText('The model crashed while generating this take.')
+  await page.keyboard.press('Escape')
+  await expect(reason).toHaveCount(0)
+  await expect(why).toBeFocused()
   // A failed take made no video: no length, no size.
   await expect(card.getByTestId('take-card-duration')).toHaveCount(0)
   await expect(card.getByTestId('take-card-size')).toHaveCount(0)

@@ -6,6 +6,7 @@ import { SWEEP_CONFIRM_USD, type SweepAxis } from '@/lib/sweeps/sweep-plan'
 import type { SweepView } from '@/lib/sweeps/sweep-view'
 import { marker, V2V } from './submit'
 import { fillRequired } from './takes'
+import { colourfulness, meanAbsoluteDifference } from '../unit/helpers/pixels'
 
 const run = promisify(execFile)
 const FFMPEG = existsSync('/usr/bin/ffmpeg') ? '/usr/bin/ffmpeg' : 'ffmpeg'
@@ -37,23 +38,6 @@ async function posterRgb(request: APIRequestContext, url: string): Promise<{ byt
   const { stdout } = await decode
   expect(stdout.length).toBe(POSTER_W * POSTER_H * 3)
   return { bytes, rgb: stdout }
-}
-
-function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
-  let sum = 0
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!)
-  return sum / a.length
-}
-
-/** Mean distance of each pixel's channels from their grey: how colourful the picture is. */
-function colourfulness(rgb: Buffer): number {
-  let sum = 0
-  for (let i = 0; i < rgb.length; i += 3) {
-    const [r, g, b] = [rgb[i]!, rgb[i + 1]!, rgb[i + 2]!]
-    const grey = (r + g + b) / 3
-    sum += Math.abs(r - grey) + Math.abs(g - grey) + Math.abs(b - grey)
-  }
-  return sum / (rgb.length / 3)
 }
 
 async function openSweepPanel(page: Page) {

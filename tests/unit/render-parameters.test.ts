@@ -11,6 +11,7 @@ import { renderVideo, type RenderJob } from '@/lib/local-fal/render'
 import { cameraPlanOf } from '@/lib/local-fal/render-camera'
 import { detailOf, gradeOf } from '@/lib/local-fal/render-look'
 import { cameraMoveInPath, FIXED_STEPS, renderParametersOf, type RenderParameters } from '@/lib/local-fal/render-parameters'
+import { colourfulness, meanAbsoluteDifference } from './helpers/pixels'
 
 const run = promisify(execFile)
 const TIMEOUT = 90_000
@@ -66,23 +67,6 @@ async function frameRgb(file: string, index: number): Promise<Buffer> {
   )
   expect(stdout.length).toBe(WIDTH * HEIGHT * 3)
   return stdout
-}
-
-function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
-  let sum = 0
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!)
-  return sum / a.length
-}
-
-/** Mean distance of each pixel's channels from their grey: how colourful the picture is. */
-function colourfulness(rgb: Buffer): number {
-  let sum = 0
-  for (let i = 0; i < rgb.length; i += 3) {
-    const [r, g, b] = [rgb[i]!, rgb[i + 1]!, rgb[i + 2]!]
-    const grey = (r + g + b) / 3
-    sum += Math.abs(r - grey) + Math.abs(g - grey) + Math.abs(b - grey)
-  }
-  return sum / (rgb.length / 3)
 }
 
 function luma(rgb: Buffer): Float64Array {

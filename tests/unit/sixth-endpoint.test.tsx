@@ -1,10 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { renderToString } from 'react-dom/server'
+import { prerenderToNodeStream } from 'react-dom/static'
+import { FormProvider } from 'react-hook-form'
 import { describe, expect, it } from 'vitest'
 import { CATALOG_ENTRIES, createCatalog, type CatalogEntry } from '@/lib/endpoints'
 import { compileSchema, payloadFrom } from '@/lib/schema'
 import { Playground } from '@/components/playground/playground'
+import { SchemaFields } from '@/components/schema-form/schema-fields'
+import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 
 /** A small endpoint the studio has never seen, described only as data. */
 const SIXTH: CatalogEntry = {
@@ -84,8 +88,11 @@ describe('a sixth endpoint added as data', () => {
     expect(Object.keys(payloadFrom(defaults, fields)).sort()).toEqual(['clip_url', 'prompt'])
   })
 
-  it('renders one labelled control per field', () => {
-    const html = renderToString(<Playground endpoint={endpoint} />)
+  it('renders one labelled control per field', async () => {
+    // The playground draws its main fields at once; the additional ones when their section opens.
+    const page = renderToString(<Playground endpoint={endpoint} />)
+    for (const field of fields.filter((field) => field.group === 'main')) expect(page).toContain(`data-field="${field.name}"`)
+    const html = await openedForm(endpoint.input)
     for (const field of fields) {
       expect(html).toContain(`data-field="${field.name}"`)
       expect(html).toMatch(new RegExp(`id="field-${field.name}-label"[^>]*>${field.label}<`))
@@ -93,6 +100,22 @@ describe('a sixth endpoint added as data', () => {
     expect(html.match(/data-field="[^".]+"/g)).toHaveLength(fields.length)
   })
 })
+
+/** The form with its additional settings open, once every widget has loaded (prerender waits for them). */
+async function openedForm(input: Parameters<typeof useSchemaForm>[0]): Promise<string> {
+  function OpenedForm() {
+    const { form, compiled } = useSchemaForm(input)
+    return (
+      <FormProvider {...form}>
+        <SchemaFields fields={compiled.fields} additionalOpen onAdditionalOpenChange={() => {}} />
+      </FormProvider>
+    )
+  }
+  const { prelude } = await prerenderToNodeStream(<OpenedForm />)
+  const chunks: Buffer[] = []
+  for await (const chunk of prelude) chunks.push(Buffer.from(chunk as Uint8Array))
+  return Buffer.concat(chunks).toString('utf8')
+}
 
 describe('no page, widget or route names an endpoint', () => {
   function sourceFiles(dir: string): string[] {

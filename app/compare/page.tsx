@@ -25,7 +25,7 @@ async function CompareBody({ ids }: { ids: string | string[] | undefined }) {
   }
   return (
     <div className="space-y-6">
-      <SyncGroup className={`grid gap-4 ${GRID[takes.length]}`}>
+      <SyncGroup className={`grid grid-cols-1 gap-4 ${GRID[takes.length]}`}>
         {takes.map((take, index) => (
           <CompareCell key={take.id} take={take} index={index} />
         ))}

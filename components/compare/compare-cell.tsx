@@ -28,7 +28,7 @@ export function CompareCell({ take, index }: { take: TakeView; index: number }) 
       <p className="truncate text-xs text-muted" data-testid="compare-endpoint" title={take.endpointId}>
         {endpointTitleOf(take.endpointId)}
       </p>
-      <p className="line-clamp-3 text-sm break-words" data-testid="compare-prompt" title={prompt ?? undefined}>
+      <p className="line-clamp-3 text-sm wrap-anywhere" data-testid="compare-prompt" title={prompt ?? undefined}>
         {prompt ?? <span className="italic text-muted">No prompt</span>}
       </p>
       <dl className="mt-auto flex flex-wrap gap-x-4 text-xs">

@@ -31,7 +31,7 @@ function FailureReason({ take }: { take: TakeView }) {
   const detail = take.error.kind === 'request' && take.error.detail && take.error.detail !== message ? take.error.detail : undefined
   return (
     <div className="flex items-start gap-2">
-      <p data-testid="take-card-error" className="line-clamp-2 flex-1 text-xs text-danger">
+      <p data-testid="take-card-error" className="line-clamp-2 min-w-0 flex-1 text-xs wrap-anywhere text-danger">
         {truncate(message, 120)}
       </p>
       <Popover
@@ -87,7 +87,7 @@ export function TakeCard({ take, origin, now }: TakeCardProps) {
           <p className="truncate text-xs text-muted" data-testid="take-endpoint">
             {endpointTitleOf(take.endpointId)}
           </p>
-          <p className="line-clamp-2 min-h-10 text-sm break-words group-hover:text-white" data-testid="take-prompt" title={prompt ?? undefined}>
+          <p className="line-clamp-2 min-h-10 text-sm wrap-anywhere group-hover:text-white" data-testid="take-prompt" title={prompt ?? undefined}>
             {prompt ?? <span className="italic text-muted">No prompt</span>}
           </p>
         </div>

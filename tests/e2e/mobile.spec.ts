@@ -36,8 +36,10 @@ test('the playground on a phone: Run and the estimate in reach from the start, t
 test('history, take, compare and sweep pages on a phone', async ({ page, request, baseURL }, testInfo) => {
   test.setTimeout(180_000)
   const clip = await uploadClip(baseURL!)
-  const [first, second] = [await makeTake(request, clip, marker('phone')), await makeTake(request, clip, marker('phone'))]
-  for (const path of ['/', '/takes', `/t/${first.id}`]) {
+  // A prompt with a word longer than the screen is wide: it must wrap, not widen the page.
+  const long = marker('phone-long')
+  const [first, second] = [await makeTake(request, clip, `${long} ${'unbroken'.repeat(12)}`), await makeTake(request, clip, marker('phone'))]
+  for (const path of ['/', '/takes', `/takes?q=${long}`, `/t/${first.id}`]) {
     await page.goto(path)
     await expectNoSidewaysScroll(page, path)
   }

@@ -90,7 +90,12 @@ export async function loopbackListener(): Promise<{ port: number; hits: string[]
   return {
     port: (server.address() as AddressInfo).port,
     hits,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        // A browser keeps its connections open: closing waits for none of them.
+        server.closeAllConnections()
+      }),
   }
 }
 

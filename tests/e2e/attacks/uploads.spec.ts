@@ -43,7 +43,12 @@ async function startListener(): Promise<Listener> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
     serve: (route, html) => pages.set(route, html),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // A browser keeps its connections open: closing waits for none of them.
+        server.closeAllConnections()
+      }),
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { TakeError } from '@/lib/fal/describe-error'
 import type { JsonValue, Payload } from '@/lib/schema'
 import { BILL_UNITS } from '@/lib/pricing/rules'
@@ -96,6 +96,11 @@ export const takes = pgTable(
      */
     sweepId: text('sweep_id').references(() => sweeps.id, { onDelete: 'set null' }),
     sweepIndex: integer('sweep_index'),
+    /**
+     * The take this one continues (a shot chain: its output, or a frame of it, is this take's input);
+     * null for a take that starts a chain. Deleting a take leaves its children standing.
+     */
+    parentTakeId: text('parent_take_id').references((): AnyPgColumn => takes.id, { onDelete: 'set null' }),
   },
   (t) => [
     check('takes_status_check', sql`${t.status} in ('IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED')`),
@@ -111,6 +116,10 @@ export const takes = pgTable(
     index('takes_prompt_trgm_idx').using('gin', sql`(${t.input} ->> 'prompt') gin_trgm_ops`),
     // One take per sweep cell, however many processes run the sweep; also the sweep's list of takes.
     unique('takes_sweep_cell_unique').on(t.sweepId, t.sweepIndex),
+    // A take's children (its chain, walked down).
+    index('takes_parent_idx').on(t.parentTakeId).where(sql`${t.parentTakeId} is not null`),
+    // History search finds the prompt fal used (prompt expansion) as well as the one typed.
+    index('takes_output_prompt_trgm_idx').using('gin', sql`(${t.output} ->> 'prompt') gin_trgm_ops`),
   ],
 )
 
@@ -124,7 +133,11 @@ export const sweeps = pgTable(
     id: text('id').primaryKey().$defaultFn(newTakeId),
     endpointId: text('endpoint_id').notNull(),
     input: jsonb('input').$type<Payload>().notNull(),
+    /** A sweep varies fields along `axes`; a batch runs one take per row of `rows`. */
+    kind: text('kind', { enum: ['sweep', 'batch'] }).notNull().default('sweep'),
     axes: jsonb('axes').$type<SweepAxis[]>().notNull(),
+    /** A batch's rows: each row's field values, set over `input` for its take; null for a sweep. */
+    rows: jsonb('rows').$type<Payload[]>(),
     /**
      * The shared seed (or the first of the varied ones), as decimal digits: fal's seeds can be
      * 64-bit, beyond the integers a JS number holds exactly. Null when the endpoint has none.
@@ -148,6 +161,7 @@ export const sweeps = pgTable(
   (t) => [
     check('sweeps_status_check', sql`${t.status} in ('RUNNING', 'DONE', 'STOPPED')`),
     check('sweeps_concurrency_check', sql`${t.concurrency} >= 1`),
+    check('sweeps_kind_check', sql`${t.kind} in ('sweep', 'batch') and (${t.kind} = 'batch') = (${t.rows} is not null)`),
     index('sweeps_running_idx').on(t.createdAt).where(sql`${t.status} = 'RUNNING'`),
   ],
 )
@@ -180,6 +194,40 @@ export const presets = pgTable(
 export type Preset = typeof presets.$inferSelect
 export type NewPreset = typeof presets.$inferInsert
 
+/** The model generation a LoRA was trained on: it works only on endpoints of the same base. */
+export const LORA_BASES = ['ltx-2-19b', 'ltx-2.3-22b'] as const
+export type LoraBase = (typeof LORA_BASES)[number]
+
+/**
+ * A LoRA in the library: Lightricks' official ones (seeded by a migration, `official`) and the
+ * user's own, added by URL. The LoRA list widget's picker fills a row's path and scale from it.
+ */
+export const loras = pgTable(
+  'loras',
+  {
+    id: text('id').primaryKey().$defaultFn(newTakeId),
+    name: text('name').notNull(),
+    url: text('url').notNull().unique(),
+    base: text('base', { enum: LORA_BASES }).notNull(),
+    /** What it does, for grouping: a camera motion, an IC-LoRA (control from a reference video), or anything else. */
+    kind: text('kind', { enum: ['camera', 'ic', 'style'] }).notNull(),
+    recommendedScale: doublePrecision('recommended_scale').notNull(),
+    /** Words the prompt should carry for it to take effect, if any. */
+    triggerWords: text('trigger_words'),
+    /** How to use it (what input it expects, what it does). */
+    note: text('note'),
+    official: boolean('official').notNull().default(false),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('loras_name_check', sql`char_length(${t.name}) between 1 and 80 and ${t.name} = btrim(${t.name})`),
+    check('loras_scale_check', sql`${t.recommendedScale} >= 0 and ${t.recommendedScale} <= 4`),
+  ],
+)
+
+export type Lora = typeof loras.$inferSelect
+export type NewLora = typeof loras.$inferInsert
+
 /** A signed-in session: its cookie carries the id and an HMAC; signing out deletes the row. */
 export const sessions = pgTable(
   'sessions',
@@ -201,14 +249,17 @@ export const studioSecrets = pgTable('studio_secrets', {
 })
 
 /**
- * One row per request counted against a rate limit, so every process on one database counts the
- * same requests; rows older than the longest window are removed as new ones come.
+ * Requests counted against a rate limit, one row per key per second, so every process on one
+ * database counts the same requests and a busy key holds at most a window's seconds of rows. A
+ * second's hits leave the window together, with its last hit (`last_at`).
  */
-export const rateLimitHits = pgTable(
-  'rate_limit_hits',
+export const rateLimitCounts = pgTable(
+  'rate_limit_counts',
   {
     key: text('key').notNull(),
-    at: instant('at').notNull().defaultNow(),
+    second: bigint('second', { mode: 'number' }).notNull(),
+    hits: integer('hits').notNull(),
+    lastAt: instant('last_at').notNull(),
   },
-  (t) => [index('rate_limit_hits_key_at_idx').on(t.key, t.at)],
+  (t) => [primaryKey({ columns: [t.key, t.second] })],
 )

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { like } from 'drizzle-orm'
 import { openDb, type Db } from '@/lib/db/client'
-import { rateLimitHits } from '@/lib/db/schema'
+import { rateLimitCounts } from '@/lib/db/schema'
 import { rateLimited } from '@/lib/http/rate-limit'
 import { backends, SLOW, useTestDb } from './db-fixture'
 
@@ -27,8 +27,8 @@ describe.each(backends)('rate limits on $name', (backend) => {
     expect((await rateLimited('submit', [fresh, key], env, { now: now + 3, db }))?.status).toBe(429)
     expect(await rateLimited('submit', [fresh], env, { now: now + 4, db })).toBeNull()
     expect(await rateLimited('submit', [fresh], env, { now: now + 5, db })).toBeNull()
-    // Retry-After counts down to the oldest hit leaving the window; after it, the key has room again.
-    expect((await rateLimited('submit', [key], env, { now: now + 30_000, db }))?.headers.get('retry-after')).toBe('30')
+    // Retry-After counts down to the oldest counted second's last hit leaving the window; after it, the key has room again.
+    expect((await rateLimited('submit', [key], env, { now: now + 30_001, db }))?.headers.get('retry-after')).toBe('30')
     expect(await rateLimited('submit', [key], env, { now: now + 60_001, db })).toBeNull()
     // Scopes count apart.
     expect(await rateLimited('login', [key], env, { now: now + 60_002, db })).toBeNull()
@@ -52,13 +52,31 @@ describe.each(backends)('rate limits on $name', (backend) => {
     const cookie = `v2.${unique('session')}.signature`
     const now = Date.now()
     expect(await rateLimited('submit', [`session:${cookie}`], env, { now, db })).toBeNull()
-    const rows = await db.select().from(rateLimitHits)
+    const rows = await db.select().from(rateLimitCounts)
     expect(rows.some((row) => row.key.includes(cookie) || row.key.includes('session'))).toBe(false)
     expect(rows.every((row) => /^(submit|upload|login):[A-Za-z0-9_-]{22}$/.test(row.key))).toBe(true)
     // Ten minutes on, any request prunes what no window holds any more.
     expect(await rateLimited('login', [unique('later')], env, { now: now + 600_000, db })).toBeNull()
-    const left = await db.select().from(rateLimitHits)
-    expect(left.every((row) => row.at.getTime() > now + 600_000 - 60_000)).toBe(true)
+    const left = await db.select().from(rateLimitCounts)
+    expect(left.every((row) => row.lastAt.getTime() > now + 600_000 - 60_000)).toBe(true)
+  })
+
+  it('keeps a busy key to a row a second, and lets a second go only with its last hit', async () => {
+    const db = testDb.db()
+    const busy = { TAKES_RATE_UPLOAD: '1000' }
+    const key = unique('busy')
+    const start = Math.ceil(Date.now() / 1000) * 1000
+    for (let i = 0; i < 300; i++) expect(await rateLimited('upload', [key], busy, { now: start + i * 10, db })).toBeNull()
+    const rows = await db.select().from(rateLimitCounts).where(like(rateLimitCounts.key, 'upload:%'))
+    expect(rows.reduce((sum, row) => sum + row.hits, 0)).toBe(300)
+    expect(rows.length).toBe(3)
+
+    // Three hits in one second fill a limit of three; a minute after the first, the later two still hold the second.
+    const tight = { TAKES_RATE_SUBMIT: '3' }
+    const held = unique('held')
+    for (const at of [0, 500, 900]) expect(await rateLimited('submit', [held], tight, { now: start + at, db })).toBeNull()
+    expect((await rateLimited('submit', [held], tight, { now: start + 60_600, db }))?.status).toBe(429)
+    expect(await rateLimited('submit', [held], tight, { now: start + 60_901, db })).toBeNull()
   })
 
   it.runIf(backend.shared)(
@@ -78,8 +96,8 @@ describe.each(backends)('rate limits on $name', (backend) => {
         const raced = unique('raced')
         const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => rateLimited('login', [raced], env, { now: now + i, db: dbs[i % 2] })))
         expect(answers.filter((answer) => answer === null)).toHaveLength(5)
-        const counted = await other.db.select().from(rateLimitHits).where(like(rateLimitHits.key, 'login:%'))
-        expect(counted.length).toBeGreaterThanOrEqual(5)
+        const counted = await other.db.select().from(rateLimitCounts).where(like(rateLimitCounts.key, 'login:%'))
+        expect(counted.reduce((sum, row) => sum + row.hits, 0)).toBeGreaterThanOrEqual(5)
       } finally {
         await other.close()
       }

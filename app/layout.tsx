@@ -60,6 +60,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <Link href="/takes" className="text-muted hover:text-white">
                 History
               </Link>
+              <Link href="/loras" className="text-muted hover:text-white">
+                LoRAs
+              </Link>
               <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-4 gap-y-2">
                 <Suspense>
                   <BackendBadge />

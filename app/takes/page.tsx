@@ -19,7 +19,7 @@ export const metadata: Metadata = { title: 'History' }
 /** One page of takes for the query; null when its cursor is not one a page gave out. */
 async function pageOf(query: HistoryQuery) {
   try {
-    const page = await listTakes({ endpointId: query.endpoint, status: query.status, search: query.q, cursor: query.cursor, limit: query.size })
+    const page = await listTakes({ endpointId: query.endpoint, status: query.status, search: query.q, cursor: query.cursor, limit: query.size, chain: query.chain })
     return { takes: page.takes.map((take) => takeViewOf(take)), nextCursor: page.nextCursor, renderedAt: Date.now() }
   } catch (error) {
     if (error instanceof InvalidCursorError) return null

@@ -26,9 +26,9 @@ function valuesOf(query: HistoryQuery): FilterValues {
   return { endpoint: query.endpoint ?? '', status: query.status ?? '', q: query.q ?? '' }
 }
 
-/** The history page for these filters, from the newest take (a new filter drops the cursor; the page size stays). */
-function hrefOf(values: FilterValues, size: number): string {
-  return historyHref(parseHistoryQuery({ ...values, size: String(size) }))
+/** The history page for these filters, from the newest take (a new filter drops the cursor; the page size and chain stay). */
+function hrefOf(values: FilterValues, size: number, chain: string | undefined): string {
+  return historyHref(parseHistoryQuery({ ...values, size: String(size), chain }))
 }
 
 /**
@@ -58,7 +58,7 @@ export function HistoryFilters({ query, endpoints }: HistoryFiltersProps) {
 
   function apply(next: FilterValues) {
     clearTimeout(typing.current)
-    const href = hrefOf(next, query.size)
+    const href = hrefOf(next, query.size, query.chain)
     if (href === asked.current && !query.cursor) return
     asked.current = href
     startTransition(() => router.replace(href, { scroll: false }))
@@ -108,6 +108,15 @@ export function HistoryFilters({ query, endpoints }: HistoryFiltersProps) {
         <input type="search" name="q" value={values.q} onChange={(event) => change('q', event.target.value, { debounce: true })} placeholder="Search prompts" className={controlClass} />
       </label>
       {query.size !== DEFAULT_PAGE_SIZE && <input type="hidden" name="size" value={query.size} />}
+      {query.chain && <input type="hidden" name="chain" value={query.chain} />}
+      {query.chain && (
+        <span className="inline-flex items-center gap-1 self-center rounded-full border border-accent px-2 py-1 text-xs" data-testid="history-chain-chip">
+          Chain of take <span className="font-mono">{query.chain}</span>
+          <Link href={historyHref(query, { chain: undefined, cursor: undefined })} aria-label="Show every chain" className="px-1 text-muted hover:text-white">
+            ×
+          </Link>
+        </span>
+      )}
       <Button type="submit">Filter</Button>
       {isFiltered(query) && (
         <Link href={historyHref({ size: query.size })} className="px-1 py-1.5 text-sm text-muted hover:text-white">

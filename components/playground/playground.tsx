@@ -2,6 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { FormProvider, useWatch, type FieldErrors } from 'react-hook-form'
 import type { FormValues, JsonSchema, Payload } from '@/lib/schema'
+import type { FormDescription } from '@/lib/schema/form'
 import type { PricingRule } from '@/lib/pricing/rules'
 import type { InputMediaFacts, MediaFacts, OutputRule } from '@/lib/generation/output-shape'
 import type { FormState } from '@/components/schema-form/use-schema-form'
@@ -13,6 +14,7 @@ import { Button } from '@/components/ui/button'
 import { LoadExampleButton } from '@/components/examples/load-example-button'
 import { PresetsButton } from '@/components/presets/presets-button'
 import { SweepButton } from '@/components/sweep-panel/sweep-button'
+import { BatchButton } from '@/components/batch-panel/batch-button'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
 import { useSchemaForm } from '@/components/schema-form/use-schema-form'
 import { MediaFactsContext } from '@/components/schema-form/media-facts'
@@ -34,16 +36,20 @@ const TakeLogs = lazy(() => import('@/components/takes/take-logs').then((module)
 export interface PlaygroundEndpoint {
   id: string
   input: JsonSchema
+  /** The input schema's fields and defaults (`describeForm`, on the server). */
+  form: FormDescription
   example: Payload
   pricing: PricingRule
   outputRule: OutputRule
 }
 
 export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
-  const { form, compiled } = useSchemaForm(endpoint.input)
+  const { form, compiled } = useSchemaForm(endpoint.input, endpoint.form)
   const formElement = useRef<HTMLFormElement>(null)
   const [additionalOpen, setAdditionalOpen] = useState(false)
   const [factsByField, setFactsByField] = useState<Record<string, MediaFacts>>({})
+  // The take this form continues (?continue=): kept while its field still holds the continued value.
+  const [continued, setContinued] = useState<{ parentTakeId: string; field: string; url: string } | null>(null)
   const { take, active, run, resume, cancel, cancelError } = useTake(endpoint.id, showFieldErrors)
   const values = useWatch({ control: form.control }) as FormValues
   const payload = payloadFrom(values, compiled.fields)
@@ -115,7 +121,8 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
   const start = (input: Payload) => {
     // On a narrow screen the stage is below the form: bring it into view, where the take will show.
     if (window.matchMedia('(max-width: 1023px)').matches) document.getElementById(RESULT_STAGE_ID)?.scrollIntoView({ behavior: 'smooth', block: 'start' })
-    return run(input)
+    const parentTakeId = continued && input[continued.field] === continued.url ? continued.parentTakeId : undefined
+    return run(input, { parentTakeId })
   }
 
   const loadInput = useCallback((input: Payload) => form.reset({ ...compiled.defaults, ...input }), [form, compiled.defaults])
@@ -125,6 +132,10 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
       void resume(progressOfView(view))
     },
     onRemix: (view) => loadInput(view.input),
+    onContinue: ({ parentTakeId, field, url }) => {
+      form.setValue(field, url, { shouldDirty: true, shouldValidate: true })
+      setContinued({ parentTakeId, field, url })
+    },
   })
 
   useEffect(() => {
@@ -143,6 +154,13 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
     ? (seed: ExactInteger) => {
         seedControls.choose(seed)
         focusFirst(['seed'])
+      }
+    : undefined
+  const hasPrompt = compiled.fields.some((field) => field.name === 'prompt')
+  const usePrompt = hasPrompt
+    ? (prompt: string) => {
+        form.setValue('prompt', prompt, { shouldDirty: true, shouldValidate: true })
+        focusFirst(['prompt'])
       }
     : undefined
 
@@ -187,6 +205,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
                 validate={validate}
                 onFieldError={setFieldError}
               />
+              <BatchButton endpointId={endpoint.id} fields={compiled.fields} payload={payload} priced={priced} media={media} validate={validate} onFieldError={setFieldError} />
             </div>
             <SchemaFields
               fields={compiled.fields}
@@ -203,6 +222,7 @@ export function Playground({ endpoint }: { endpoint: PlaygroundEndpoint }) {
               onCancel={() => void cancel()}
               onRetry={() => take && void start(take.input)}
               onUseSeed={useSeed}
+              onUsePrompt={usePrompt}
               resultInputs={resultInputs}
             />
             {take && take.status !== 'SUBMITTING' && (

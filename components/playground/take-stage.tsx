@@ -19,6 +19,8 @@ export interface TakeStageProps {
   onCancel: () => void
   onRetry: () => void
   onUseSeed?: (seed: ExactInteger) => void
+  /** "Use this prompt" (the prompt the model used, when it differs from the one typed). */
+  onUsePrompt?: (prompt: string) => void
   /** The take's video and audio inputs, for the compare view. */
   resultInputs: InputMedia[]
 }
@@ -31,7 +33,7 @@ function endedWithout(take: TakeProgress): string {
 }
 
 /** A take on the stage: where it stands, its progress, then its player. */
-export function TakeStage({ take, cancelError, onCancel, onRetry, onUseSeed, resultInputs }: TakeStageProps) {
+export function TakeStage({ take, cancelError, onCancel, onRetry, onUseSeed, onUsePrompt, resultInputs }: TakeStageProps) {
   const output = take.status === 'COMPLETED' ? take.output : undefined
   const running = take.status === 'SUBMITTING' || take.status === 'IN_QUEUE' || take.status === 'IN_PROGRESS'
   return (
@@ -44,6 +46,9 @@ export function TakeStage({ take, cancelError, onCancel, onRetry, onUseSeed, res
               output={output}
               inputs={resultInputs}
               onUseSeed={onUseSeed}
+              input={take.input}
+              takeId={take.takeId}
+              onUsePrompt={onUsePrompt}
               copyStatus={take.copyStatus}
               downloadName={take.takeId ? downloadFileName(take.endpointId, take.takeId) : undefined}
             />

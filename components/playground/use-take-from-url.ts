@@ -1,31 +1,27 @@
 'use client'
 import { useEffect, useEffectEvent, useState } from 'react'
-import { fetchTake } from '@/lib/takes/take-api'
-import type { TakeView } from '@/lib/takes/take-view'
+import type { TakeFromUrlHandlers } from './take-from-url'
 
-interface TakeFromUrlHandlers {
-  /** `?take=<id>`: the page shows that take (following it if it still runs), e.g. after a reload. */
-  onTake: (view: TakeView) => void
-  /** `?remix=<id>`: the form starts from that take's input. */
-  onRemix: (view: TakeView) => void
-}
+const PARAMS = ['take', 'remix', 'continue']
 
-/** Reads `?take=` or `?remix=` once, on load; a message when the take cannot be shown here. */
-export function useTakeFromUrl(endpointId: string, handlers: TakeFromUrlHandlers): string | null {
+/**
+ * Reads `?take=`, `?remix=` or `?continue=` once, on load (./take-from-url, fetched only when the address
+ * has one of them: the playground's first load stays light); a message when the take cannot be shown here.
+ */
+export function useTakeFromUrl(endpointId: string, handlers: Omit<TakeFromUrlHandlers, 'onNotice'>): string | null {
   const [notice, setNotice] = useState<string | null>(null)
-  const show = useEffectEvent((view: TakeView, remix: boolean) => (remix ? handlers.onRemix(view) : handlers.onTake(view)))
+  const onTake = useEffectEvent(handlers.onTake)
+  const onRemix = useEffectEvent(handlers.onRemix)
+  const onContinue = useEffectEvent((made: Parameters<NonNullable<TakeFromUrlHandlers['onContinue']>>[0]) => handlers.onContinue?.(made))
 
   useEffect(() => {
     const params = new URLSearchParams(window.location.search)
-    const remix = !params.has('take')
-    const id = params.get('take') ?? params.get('remix')
-    if (!id) return
+    if (!PARAMS.some((name) => params.has(name))) return
     const controller = new AbortController()
-    fetchTake(id, { signal: controller.signal })
-      .then((view) => {
-        if (!view || view.endpointId !== endpointId) return setNotice('That take was not found for this model.')
-        show(view, remix)
-      })
+    import('./take-from-url')
+      .then(({ asksForTake, takeFromUrl }) =>
+        asksForTake(params) ? takeFromUrl(params, endpointId, { onTake, onRemix, onContinue, onNotice: setNotice }, controller.signal) : undefined,
+      )
       .catch(() => {
         if (!controller.signal.aborted) setNotice('That take could not be loaded; reload the page to try again.')
       })

@@ -6,6 +6,7 @@ import { cancelTakeRequest } from '@/lib/takes/take-api'
 import { hasEnded, progressOfView, type TakeProgress } from '@/lib/takes/take-progress'
 import type { TakeView } from '@/lib/takes/take-view'
 import { useEventStream } from '@/components/live/use-event-stream'
+import { PARENT_TAKE_HEADER } from '@/lib/chains/parent-header'
 
 /** Puts the take in the page's address, so a reload (or the back button) comes back to it. */
 function showTakeInUrl(takeId: string | undefined) {
@@ -13,6 +14,9 @@ function showTakeInUrl(takeId: string | undefined) {
   const url = new URL(window.location.href)
   if (url.searchParams.get('take') === takeId) return
   url.searchParams.delete('remix')
+  // A continue's address has done its work: a reload shows the take, it does not prepare another continuation.
+  url.searchParams.delete('continue')
+  url.searchParams.delete('field')
   url.searchParams.set('take', takeId)
   window.history.replaceState(window.history.state, '', url)
 }
@@ -61,7 +65,8 @@ export function useTake(endpointId: string, onEnded: (take: TakeProgress) => voi
   }, [])
 
   const run = useCallback(
-    async (input: Payload): Promise<void> => {
+    /** `parentTakeId`: the take this one continues (sent as a studio header, which the proxy checks and never forwards). */
+    async (input: Payload, { parentTakeId }: { parentTakeId?: string } = {}): Promise<void> => {
       if (busy.current) return
       busy.current = true
       setCancelError(null)
@@ -72,7 +77,8 @@ export function useTake(endpointId: string, onEnded: (take: TakeProgress) => voi
       try {
         const { client, describeFalError } = await loadSubmitter()
         describe = describeFalError
-        const queued = (await client.queue.submit(endpointId, { input })) as { request_id: string; queue_position?: number; take_id?: string }
+        const headers = parentTakeId ? { [PARENT_TAKE_HEADER]: parentTakeId } : undefined
+        const queued = (await client.queue.submit(endpointId, { input, headers })) as { request_id: string; queue_position?: number; take_id?: string }
         if (!queued.take_id) throw new Error('The studio did not record this take.')
         showTakeInUrl(queued.take_id)
         const submitted: TakeProgress = { ...start, status: 'IN_QUEUE', takeId: queued.take_id, requestId: queued.request_id, queuePosition: queued.queue_position }

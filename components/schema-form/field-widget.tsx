@@ -2,11 +2,13 @@ import { lazy, Suspense, type ComponentType } from 'react'
 import type { FieldDescriptor, FieldKind } from '@/lib/schema'
 import { MediaWidget } from './widgets/media-widget'
 import { TextWidget } from './widgets/text-widget'
+import { ListWidget } from './widgets/list-widget'
 import type { WidgetProps } from './widgets/types'
 
 type Registry = { [K in FieldKind]: ComponentType<WidgetProps<Extract<FieldDescriptor, { kind: K }>>> }
 
-// The prompt and the media are the forms' first fields; the other widgets are chunks of their own,
+// The prompt, the media and a required list (the LoRA endpoints' `loras`) are the forms' first fields
+// (a list widget as a chunk of its own would be one more request on those pages); the other widgets are chunks of their own,
 // fetched when a field of their kind is first shown (most sit in the collapsed "Additional
 // settings"), so the playground's first load carries only what it shows.
 const WIDGET_LOADERS = {
@@ -14,7 +16,6 @@ const WIDGET_LOADERS = {
   select: () => import('./widgets/select-widget').then((module) => ({ default: module.SelectWidget })),
   switch: () => import('./widgets/switch-widget').then((module) => ({ default: module.SwitchWidget })),
   size: () => import('./widgets/size-widget').then((module) => ({ default: module.SizeWidget })),
-  list: () => import('./widgets/list-widget').then((module) => ({ default: module.ListWidget })),
 }
 
 /** Fetches the widgets the additional settings use, e.g. when the pointer reaches their summary. */
@@ -31,7 +32,7 @@ const WIDGETS: Registry = {
   select: lazy(WIDGET_LOADERS.select),
   switch: lazy(WIDGET_LOADERS.switch),
   size: lazy(WIDGET_LOADERS.size),
-  list: lazy(WIDGET_LOADERS.list),
+  list: ListWidget,
 }
 
 export function FieldWidget({ field, path, ariaLabel }: WidgetProps) {

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { useForm, type Resolver } from 'react-hook-form'
 import type { JsonSchema } from '@/lib/schema/json-schema'
 import type { Payload } from '@/lib/schema/validator'
-import { describeForm } from '@/lib/schema/form'
+import type { FormDescription } from '@/lib/schema/form'
 import { attachMediaChecks, MediaChecks } from './media-checks'
 
 /**
@@ -15,15 +15,15 @@ export type FormState = Record<string, unknown>
 type PayloadResolver = Resolver<FormState, unknown, Payload>
 
 /**
- * A react-hook-form instance for an input schema. The validator (zod) is loaded the first time the
- * form validates, so a playground renders without it.
+ * A react-hook-form instance for an input schema, described (fields and defaults) by the server: the
+ * schema compiler is not in the browser's first load. The validator (zod) is loaded the first time
+ * the form validates, so a playground renders without it.
  *
  * When errors show: a field is checked when it loses focus and on Run; its error clears as soon as
  * its value changes (typing is never interrupted by a message about the half-typed value), and is
  * checked again at the next blur or Run. Errors from the server clear the same way.
  */
-export function useSchemaForm(schema: JsonSchema) {
-  const compiled = useMemo(() => describeForm(schema), [schema])
+export function useSchemaForm(schema: JsonSchema, compiled: FormDescription) {
   const [mediaChecks] = useState(() => new MediaChecks())
   const resolver = useMemo<PayloadResolver>(() => {
     let loaded: Promise<PayloadResolver> | undefined

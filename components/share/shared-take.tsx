@@ -1,4 +1,5 @@
 'use client'
+import { lazy, Suspense } from 'react'
 import Link from 'next/link'
 import { FINISHED_STATUSES } from '@/lib/takes/take-status'
 import type { TakeView } from '@/lib/takes/take-view'
@@ -14,6 +15,9 @@ import { useLiveView } from '@/components/live/use-event-stream'
 import { sweepPath } from '@/lib/sweeps/sweep-view'
 import { downloadFileName, downloadHref } from '@/lib/takes/download-name'
 import { videoOf } from '@/lib/generation/output-video'
+
+// The typed and the used prompt, diffed: its own chunk (it carries `diff`), only for an output that states another prompt.
+const PromptTruth = lazy(() => import('@/components/takes/prompt-truth').then((module) => ({ default: module.PromptTruth })))
 
 const actionClass = 'inline-flex items-center rounded-md border border-line bg-panel px-3 py-1.5 text-sm hover:border-accent'
 
@@ -130,6 +134,11 @@ export function SharedTake({ take: initial, owner, shareToken }: SharedTakeProps
               )}
             </div>
           </div>
+          {typeof take.output?.prompt === 'string' && take.output.prompt !== take.input.prompt && (
+            <Suspense fallback={null}>
+              <PromptTruth titleLevel="h2" input={take.input} output={take.output} usePromptHref={owner ? `${remixPath(take.endpointId, take.id)}&prompt=used` : undefined} />
+            </Suspense>
+          )}
           {owner && <Sharing id={take.id} shareUrl={owner.shareUrl} />}
           {take.error && take.status !== 'CANCELLED' && <TakeErrorMessage error={take.error} />}
           {owner && take.logs.length > 0 && <TakeLogs logs={take.logs} />}

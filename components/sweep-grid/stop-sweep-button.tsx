@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button'
  * Stops submitting the sweep's remaining takes and cancels those still queued; running ones finish.
  * The page hears the outcome on the sweep's event stream, like every other change.
  */
-export function StopSweepButton({ id }: { id: string }) {
+export function StopSweepButton({ id, noun = 'sweep' }: { id: string; noun?: 'sweep' | 'batch' }) {
   const [stopping, setStopping] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
@@ -17,7 +17,7 @@ export function StopSweepButton({ id }: { id: string }) {
     try {
       await stopSweep(id)
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : 'The sweep could not be stopped.')
+      setError(failure instanceof Error ? failure.message : `The ${noun} could not be stopped.`)
     } finally {
       setStopping(false)
     }
@@ -26,14 +26,14 @@ export function StopSweepButton({ id }: { id: string }) {
   return (
     <div className="flex flex-wrap items-center gap-3">
       <Button variant="secondary" onClick={() => void stop()} disabled={stopping} aria-describedby="stop-sweep-note" data-testid="sweep-stop">
-        {stopping ? 'Stopping…' : 'Stop sweep'}
+        {stopping ? 'Stopping…' : `Stop ${noun}`}
       </Button>
       <p id="stop-sweep-note" className="text-xs text-muted">
         Takes not yet submitted are skipped and queued ones cancelled; takes already running still finish (and are billed).
       </p>
       {error && (
         <p role="alert" data-testid="sweep-stop-error" className="w-full text-sm text-danger">
-          Could not stop the sweep: {error}
+          Could not stop the {noun}: {error}
         </p>
       )}
     </div>

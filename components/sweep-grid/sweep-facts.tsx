@@ -1,7 +1,7 @@
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { formatUsd } from '@/lib/pricing/estimate'
-import { SEED_FIELD, sweepSize } from '@/lib/sweeps/sweep-plan'
+import { EXPANSION_FIELD, SEED_FIELD } from '@/lib/sweeps/sweep-plan'
 import type { SweepView } from '@/lib/sweeps/sweep-view'
 import { absoluteTime } from '@/components/takes/display-format'
 import { sweptFieldsText, takeCountText, type FieldLabels } from './sweep-text'
@@ -22,24 +22,24 @@ function Fact({ term, testId, hideTerm, children }: { term: string; testId?: str
   )
 }
 
-/** The header's fixed part: what was swept, on which model, how many takes, at what estimate. */
+/** The header's fixed part: what was swept (or that a batch runs its rows), on which model, how many takes, at what estimate. */
 export function SweepFacts({ sweep, labels, endpointTitle }: { sweep: SweepView; labels: FieldLabels; endpointTitle: string }) {
   const seed = seedText(sweep)
   return (
     <div>
-      <h1 className="text-2xl font-semibold tracking-tight">Sweep</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{sweep.kind === 'batch' ? 'Batch' : 'Sweep'}</h1>
       <p className="mt-1 text-muted">
         <Link href={`/models/${sweep.endpointId}`} data-testid="sweep-endpoint" className="text-accent underline">
           {endpointTitle}
         </Link>
         {' · '}
         <span data-testid="sweep-fields" className="text-white">
-          {sweptFieldsText(labels, sweep.axes)}
+          {sweep.kind === 'batch' ? 'one take per row' : sweptFieldsText(labels, sweep.axes)}
         </span>
       </p>
       <dl className="mt-3 flex flex-wrap gap-x-6 gap-y-1 text-sm">
         <Fact term="Takes" testId="sweep-count" hideTerm>
-          {takeCountText(sweepSize(sweep.axes))}
+          {takeCountText(sweep.cells.length)}
         </Fact>
         <Fact term="Estimate" testId="sweep-total">
           <span className="font-mono">{formatUsd(sweep.estimateUsd)}</span>
@@ -52,6 +52,11 @@ export function SweepFacts({ sweep, labels, endpointTitle }: { sweep: SweepView;
         <Fact term="Concurrency" testId="sweep-concurrency" hideTerm>
           {sweep.concurrency} at a time
         </Fact>
+        {sweep.input[EXPANSION_FIELD] === false && (
+          <Fact term="Prompt expansion" testId="sweep-expansion">
+            pinned off
+          </Fact>
+        )}
         <Fact term="Started">{absoluteTime(sweep.createdAt)}</Fact>
       </dl>
     </div>

@@ -1,11 +1,12 @@
 'use client'
 import type { ReactNode } from 'react'
-import { sweepIsLive, type SweepView } from '@/lib/sweeps/sweep-view'
+import { sweepIsLive, sweepZipPath, type SweepView } from '@/lib/sweeps/sweep-view'
 import { formatUsd } from '@/lib/pricing/estimate'
 import { SyncGroup } from '@/components/compare/sync-group'
 import { CompareSelection } from '@/components/history/compare-selection'
 import { StopSweepButton } from './stop-sweep-button'
 import { SweepTable } from './sweep-table'
+import { BatchList } from '@/components/batch/batch-list'
 import { finishedCount, SWEEP_STATUS_TEXT, type FieldLabels } from './sweep-text'
 import { useLiveView } from '@/components/live/use-event-stream'
 
@@ -18,7 +19,10 @@ interface SweepLiveProps {
   facts: ReactNode
 }
 
-/** The sweep page's live part: the header's status, the stop button and the grid, kept up to date by the sweep's event stream. */
+/**
+ * The sweep (or batch) page's live part: the header's status, the stop button, "Download all" and the
+ * grid (a batch: the list of rows), kept up to date by the sweep's event stream.
+ */
 export function SweepLive({ initial, labels, caption, facts }: SweepLiveProps) {
   const live = sweepIsLive(initial) || initial.cells.some((cell) => cell.take?.copyStatus === 'pending')
   const { view: sweep, reconnecting } = useLiveView(live ? `/api/sweeps/${encodeURIComponent(initial.id)}/events` : null, initial)
@@ -41,17 +45,27 @@ export function SweepLive({ initial, labels, caption, facts }: SweepLiveProps) {
             </span>
           )}
         </p>
-        {sweep.status === 'RUNNING' && <StopSweepButton id={sweep.id} />}
+        {sweep.status === 'RUNNING' && <StopSweepButton id={sweep.id} noun={sweep.kind} />}
         {sweep.status === 'STOPPED' && sweep.savedUsd !== null && (
           <p data-testid="sweep-saved" className="text-sm text-muted">
             Stopping saved about {formatUsd(sweep.savedUsd)}: {sweep.cells.filter((cell) => !cell.submitted).length} not submitted,{' '}
             {sweep.cells.filter((cell) => cell.take?.status === 'CANCELLED').length} cancelled.
           </p>
         )}
+        {withVideo.length > 0 && (
+          <p className="text-sm">
+            <a href={sweepZipPath(sweep.id)} download data-testid="sweep-download" className="text-accent underline">
+              Download all
+            </a>{' '}
+            <span className="text-xs text-muted">
+              ({withVideo.length} video{withVideo.length === 1 ? '' : 's'} so far, and a CSV of every take&apos;s parameters, as a zip)
+            </span>
+          </p>
+        )}
       </header>
       <CompareSelection>
         <SyncGroup className="overflow-x-auto" scrollLabel="Sweep grid" syncKey={withVideo.join(',')}>
-          <SweepTable sweep={sweep} labels={labels} caption={caption} />
+          {sweep.kind === 'batch' ? <BatchList batch={sweep} labels={labels} /> : <SweepTable sweep={sweep} labels={labels} caption={caption} />}
         </SyncGroup>
       </CompareSelection>
     </>

@@ -1,4 +1,5 @@
-import type { SweepAxis, SweepValue } from '@/lib/sweeps/sweep-plan'
+import type { JsonValue, Payload } from '@/lib/schema'
+import type { SweepAxis } from '@/lib/sweeps/sweep-plan'
 import type { SweepStatus, SweepView } from '@/lib/sweeps/sweep-view'
 
 /** Human labels of the swept fields, by field name (computed on the server from the endpoint's schema). */
@@ -9,13 +10,13 @@ export function labelOf(labels: FieldLabels, field: string): string {
 }
 
 /** "Guidance scale = 2" */
-export function axisValueText(labels: FieldLabels, field: string, value: SweepValue): string {
+export function axisValueText(labels: FieldLabels, field: string, value: JsonValue | undefined): string {
   return `${labelOf(labels, field)} = ${String(value)}`
 }
 
 /** A cell's values in axis order: "Steps = 8, Guidance = 2". */
-export function cellValuesText(labels: FieldLabels, axes: readonly SweepAxis[], values: Record<string, SweepValue>): string {
-  return axes.map((axis) => axisValueText(labels, axis.field, values[axis.field]!)).join(', ')
+export function cellValuesText(labels: FieldLabels, axes: readonly SweepAxis[], values: Payload): string {
+  return axes.map((axis) => axisValueText(labels, axis.field, values[axis.field])).join(', ')
 }
 
 /** "Number of inference steps × Guidance scale" */

@@ -1,9 +1,9 @@
 'use client'
-import { lazy, Suspense, useState } from 'react'
+import { lazy } from 'react'
 import type { FieldDescriptor, Payload } from '@/lib/schema'
 import type { InputMediaFacts } from '@/lib/generation/output-shape'
 import type { PricedEndpoint } from '@/lib/pricing/estimate'
-import { Button } from '@/components/ui/button'
+import { PanelToggle } from './panel-toggle'
 
 export interface SweepProps {
   endpointId: string
@@ -26,27 +26,9 @@ const SweepPanel = lazy(loadPanel)
 
 /** "Sweep", and below the buttons' row the sweep panel; closing hides it, so its settings stay. */
 export function SweepButton(props: SweepProps) {
-  const [open, setOpen] = useState(false)
-  const [opened, setOpened] = useState(false)
   return (
-    <>
-      <Button
-        aria-expanded={open}
-        aria-controls="sweep-panel"
-        onPointerEnter={() => void loadPanel()}
-        onFocus={() => void loadPanel()}
-        onClick={() => {
-          setOpen(!open)
-          setOpened(true)
-        }}
-      >
-        Sweep
-      </Button>
-      {opened && (
-        <Suspense fallback={<p className="basis-full text-sm text-muted">Loading sweep…</p>}>
-          <SweepPanel key={props.endpointId} {...props} hidden={!open} />
-        </Suspense>
-      )}
-    </>
+    <PanelToggle label="Sweep" controls="sweep-panel" preload={loadPanel}>
+      {(hidden) => <SweepPanel key={props.endpointId} {...props} hidden={hidden} />}
+    </PanelToggle>
   )
 }

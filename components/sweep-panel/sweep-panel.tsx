@@ -1,8 +1,7 @@
 'use client'
-import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useId, useMemo, useRef, useState } from 'react'
 import { useRouter } from 'next/navigation'
 import { Button } from '@/components/ui/button'
-import { controlClass } from '@/components/ui/styles'
 import type { InputMediaFacts } from '@/lib/generation/output-shape'
 import { estimateTake, type PricedEndpoint } from '@/lib/pricing/estimate'
 import type { Payload } from '@/lib/schema'
@@ -12,7 +11,7 @@ import { isExactInteger } from '@/lib/json/exact-integer'
 import { axisValues, draftFor, type AxisDraft, type AxisValues } from '@/lib/sweeps/axis-input'
 import {
   DEFAULT_SWEEP_CONCURRENCY,
-  MAX_SWEEP_CONCURRENCY,
+  EXPANSION_FIELD,
   MAX_SWEEP_TAKES,
   SEED_FIELD,
   SWEEP_CONFIRM_USD,
@@ -28,8 +27,9 @@ import { AxisEditor } from './axis-editor'
 import { SweepConfirm } from './sweep-confirm'
 import { SeedNote, SweepSummary } from './sweep-summary'
 import { VariationsShortcut } from './variations-shortcut'
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong.')
+import { ExpansionPin } from './expansion-pin'
+import { keepEnter, messageOf } from './keep-enter'
+import { ConcurrencyInput, concurrencyOf } from './concurrency-input'
 
 /** The seed doesn't change the price, so every take is estimated without one. */
 function totalEstimate(priced: PricedEndpoint, media: InputMediaFacts, input: Payload, axes: SweepAxis[], varySeed: boolean): number {
@@ -52,11 +52,6 @@ function planAxes(sweepable: SweepableField[], drafts: (AxisDraft | null)[]) {
   return { parsed, axes: valid ? axes : null }
 }
 
-/** Enter in an input would submit the playground's form (a Run): here it does nothing. */
-function keepEnter(event: KeyboardEvent<HTMLElement>) {
-  if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && event.target instanceof HTMLInputElement) event.preventDefault()
-}
-
 interface Pending {
   request: SweepRequest
   count: number
@@ -77,6 +72,7 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
   const [second, setSecond] = useState<AxisDraft | null>(null)
   const [concurrencyText, setConcurrencyText] = useState(String(DEFAULT_SWEEP_CONCURRENCY))
   const [varySeedChosen, setVarySeedChosen] = useState(false)
+  const [pinExpansion, setPinExpansion] = useState(true)
   const [pending, setPending] = useState<Pending | null>(null)
   const [submitting, setSubmitting] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -86,10 +82,11 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
   const { parsed, axes } = planAxes(sweepable, [first, second])
   const seedSwept = first?.field === SEED_FIELD || second?.field === SEED_FIELD
   const varySeed = Boolean(seedField) && !seedSwept && varySeedChosen
+  const expansionSwept = first?.field === EXPANSION_FIELD || second?.field === EXPANSION_FIELD
+  const pinExpansionOff = pinExpansion && !expansionSwept && fields.some((field) => field.name === EXPANSION_FIELD)
   const count = axes ? sweepSize(axes) : null
   const totalUsd = axes && !hidden ? totalEstimate(priced, media, payload, axes, varySeed) : 0
-  const concurrency = Number(concurrencyText)
-  const concurrencyValid = Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= MAX_SWEEP_CONCURRENCY
+  const concurrency = concurrencyOf(concurrencyText)
   const formSeed = payload[SEED_FIELD]
 
   function chooseFirst(draft: AxisDraft | null) {
@@ -128,7 +125,7 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
       return setError(wrong ? "Fix the sweep's values first" : 'Enter values to sweep')
     }
     if (count > MAX_SWEEP_TAKES) return setError(`At most ${MAX_SWEEP_TAKES} takes in a sweep`)
-    if (!concurrencyValid) return setError('Fix “At a time” first')
+    if (concurrency === null) return setError('Fix “At a time” first')
     busy.current = true
     setSubmitting(true)
     let input: Payload | null
@@ -142,7 +139,7 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
       release()
       return setError("Fix the form's errors first")
     }
-    const request: SweepRequest = { endpointId, input, axes, concurrency, varySeed }
+    const request: SweepRequest = { endpointId, input, axes, concurrency, varySeed, pinExpansionOff }
     const total = totalEstimate(priced, media, input, axes, varySeed)
     if (total > SWEEP_CONFIRM_USD) {
       release()
@@ -182,23 +179,7 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
         />
       )}
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
-        <span className="flex items-center gap-1.5">
-          At most
-          <input
-            id={`${id}-concurrency`}
-            type="number"
-            aria-label="At a time"
-            min={1}
-            max={MAX_SWEEP_CONCURRENCY}
-            step={1}
-            className={`${controlClass} w-16`}
-            value={concurrencyText}
-            aria-invalid={!concurrencyValid}
-            aria-describedby={concurrencyValid ? undefined : `${id}-concurrency-error`}
-            onChange={(event) => setConcurrencyText(event.target.value)}
-          />
-          at a time
-        </span>
+        <ConcurrencyInput id={`${id}-concurrency`} text={concurrencyText} onChange={setConcurrencyText} />
         {seedField && !seedSwept && (
           <span className="flex items-center gap-1.5">
             <label className="flex items-center gap-1.5">
@@ -216,11 +197,7 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
           </span>
         )}
       </div>
-      {!concurrencyValid && (
-        <p id={`${id}-concurrency-error`} className="text-xs text-danger">
-          From 1 to {MAX_SWEEP_CONCURRENCY} at a time
-        </p>
-      )}
+      {!expansionSwept && <ExpansionPin fields={fields} pinned={pinExpansion} onChange={setPinExpansion} noun="sweep" />}
       {seedField && <SeedNote seed={isExactInteger(formSeed) ? formSeed : undefined} varySeed={varySeed} seedSwept={seedSwept} />}
       <SweepSummary count={count} totalUsd={totalUsd} />
       {pending ? (

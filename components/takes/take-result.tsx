@@ -1,5 +1,5 @@
 'use client'
-import { useEffect, useRef } from 'react'
+import { lazy, Suspense, useEffect, useRef } from 'react'
 import { Button } from '@/components/ui/button'
 import { formatBytes } from '@/components/schema-form/format'
 import { playAllFromStart, syncPlayback } from '@/components/media/sync-playback'
@@ -10,6 +10,11 @@ import type { TakeView } from '@/lib/takes/take-view'
 import type { ExactInteger } from '@/lib/json/exact-integer'
 import { seedOf } from '@/lib/takes/seed-used'
 import { downloadHref } from '@/lib/takes/download-name'
+import { ContinueMenu } from '@/components/chains/continue-menu'
+import type { Payload } from '@/lib/schema'
+
+// The typed and the used prompt, diffed: its own chunk (it carries `diff`), only for an output that states another prompt.
+const PromptTruth = lazy(() => import('./prompt-truth').then((module) => ({ default: module.PromptTruth })))
 
 /** An input file the result can be compared with. */
 export interface InputMedia {
@@ -26,12 +31,19 @@ interface TakeResultProps {
   copyStatus?: TakeView['copyStatus']
   /** What the downloaded file is called (`<model>-<take id>.mp4`, lib/takes/download-name). */
   downloadName?: string
+  /** The take's id: offers "Continue" (a new take from this one's video or a frame of it). */
+  takeId?: string
+  /** The take's input: when the output states another prompt (prompt expansion), both are shown. */
+  input?: Payload
+  /** "Use this prompt": puts the prompt the model used into the form. */
+  onUsePrompt?: (prompt: string) => void
 }
 
 /** The finished take: player, its facts, download, "use this seed", and a synced compare with the input. */
-export function TakeResult({ output, inputs, onUseSeed, copyStatus = null, downloadName }: TakeResultProps) {
+export function TakeResult({ output, inputs, onUseSeed, copyStatus = null, downloadName, input, onUsePrompt, takeId }: TakeResultProps) {
   const video = videoOf(output)
   const seed = seedOf(output)
+  const statesOtherPrompt = typeof output.prompt === 'string' && output.prompt !== input?.prompt
   if (!video) {
     return (
       <pre className="max-h-64 overflow-auto rounded bg-ink p-3 font-mono text-xs" data-testid="take-output">
@@ -77,7 +89,13 @@ export function TakeResult({ output, inputs, onUseSeed, copyStatus = null, downl
           Download
         </a>
         {seed !== undefined && onUseSeed && <Button onClick={() => onUseSeed(seed)}>Use this seed</Button>}
+        {takeId && <ContinueMenu takeId={takeId} />}
       </div>
+      {statesOtherPrompt && (
+        <Suspense fallback={null}>
+          <PromptTruth input={input} output={output} onUsePrompt={onUsePrompt} />
+        </Suspense>
+      )}
       {inputs.length > 0 && <SyncedCompare resultUrl={video.url} inputs={inputs} />}
     </div>
   )

@@ -6,6 +6,7 @@ import type { Payload } from '@/lib/schema'
 import type { Db } from './client'
 import { conn, isUniqueViolation, nowPlus } from './query-helpers'
 import { RESULT_EXPIRED } from '@/lib/takes/result-expired'
+import { inChainOf } from './chain-queries'
 import { presets, takes, UNFINISHED_STATUSES, type NewTake, type Preset, type Take, type TakeLogEntry, type TakeStatus } from './schema'
 
 // Every function takes the database last, optionally: the process's own (`getDb()`) by default,
@@ -29,6 +30,8 @@ export interface CreateTakeInput {
   lease?: { owner: string; ms: number }
   /** The sweep cell this take fills. */
   sweep?: { id: string; index: number }
+  /** The take this one continues (a shot chain); checked by the caller to exist and be finished. */
+  parentTakeId?: string | null
 }
 
 /** What may change on a take after it is created. `updated_at` is set by every update. */
@@ -64,8 +67,10 @@ export type TakePatch = Partial<
 export interface ListTakesOptions {
   endpointId?: string
   status?: TakeStatus | readonly TakeStatus[]
-  /** Case-insensitive substring of the prompt (`input.prompt`). */
+  /** Case-insensitive substring of the prompt typed (`input.prompt`) or the one fal used (`output.prompt`). */
   search?: string
+  /** Only the takes of this take's chain (its root and everything descended from it). */
+  chain?: string
   /** `nextCursor` of the previous page; omit for the first (newest) page. */
   cursor?: string | null
   /** 1 to MAX_LIST_LIMIT; DEFAULT_LIST_LIMIT when omitted. */
@@ -91,6 +96,8 @@ export class InvalidCursorError extends Error {
 
 
 const promptOf = sql`${takes.input} ->> 'prompt'`
+/** The prompt fal says it used (prompt expansion may rewrite the typed one); history search finds either. */
+const usedPromptOf = sql`${takes.output} ->> 'prompt'`
 
 function newTakeValues(values: CreateTakeInput): PgInsertValue<typeof takes> {
   return {
@@ -101,6 +108,7 @@ function newTakeValues(values: CreateTakeInput): PgInsertValue<typeof takes> {
       status: values.status ?? 'IN_QUEUE',
       ...(values.createdAt ? { createdAt: values.createdAt, updatedAt: values.createdAt } : {}),
       ...(values.sweep ? { sweepId: values.sweep.id, sweepIndex: values.sweep.index } : {}),
+      ...(values.parentTakeId ? { parentTakeId: values.parentTakeId } : {}),
       ...(values.lease ? { leaseOwner: values.lease.owner, leaseExpiresAt: nowPlus(values.lease.ms) } : {}),
   }
 }
@@ -224,7 +232,12 @@ export async function listTakes(options: ListTakesOptions = {}, db?: Db): Promis
   if (typeof options.status === 'string') conditions.push(eq(takes.status, options.status))
   else if (options.status) conditions.push(inArray(takes.status, [...options.status]))
   const search = options.search?.trim()
-  if (search) conditions.push(ilike(promptOf, likeContaining(search)))
+  if (search) {
+    const pattern = likeContaining(search)
+    // Each side is served by its own trigram index (takes_prompt_trgm_idx, takes_output_prompt_trgm_idx).
+    conditions.push(sql`(${ilike(promptOf, pattern)} or ${ilike(usedPromptOf, pattern)})`)
+  }
+  if (options.chain !== undefined) conditions.push(inChainOf(options.chain))
   if (options.cursor) {
     const after = decodeCursor(options.cursor)
     // One row comparison, which the (… created_at desc, id desc) indexes serve directly.

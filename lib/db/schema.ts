@@ -199,7 +199,8 @@ export const LORA_BASES = ['ltx-2-19b', 'ltx-2.3-22b'] as const
 export type LoraBase = (typeof LORA_BASES)[number]
 
 /**
- * A LoRA in the library: Lightricks' official ones (seeded by a migration, `official`) and the
+ * A LoRA in the library: Lightricks' official ones (`official`, written from lib/loras/official-loras.ts
+ * the first time a process reads the library) and the
  * user's own, added by URL. The LoRA list widget's picker fills a row's path and scale from it.
  */
 export const loras = pgTable(

@@ -7,7 +7,8 @@ import type { SweepStatus } from '@/lib/sweeps/sweep-view'
 
 export type { Sweep }
 
-export type CreateSweepInput = Pick<NewSweep, 'endpointId' | 'input' | 'axes' | 'seed' | 'varySeed' | 'concurrency' | 'cellCount' | 'estimateUsd'>
+export type CreateSweepInput = Pick<NewSweep, 'endpointId' | 'input' | 'axes' | 'seed' | 'varySeed' | 'concurrency' | 'cellCount' | 'estimateUsd'> &
+  Partial<Pick<NewSweep, 'kind' | 'rows'>>
 
 export async function createSweepRecord(values: CreateSweepInput, db?: Db): Promise<Sweep> {
   const [sweep] = await (await conn(db)).insert(sweeps).values(values).returning()

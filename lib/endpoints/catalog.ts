@@ -3,6 +3,7 @@ import { inputSchemaOf, outputSchemaOf } from '@/lib/schema/openapi'
 import type { JsonSchema, Payload } from '@/lib/schema'
 import type { PricingRule, PricingSpec } from '@/lib/pricing/rules'
 import type { OutputRule } from '@/lib/generation/output-shape'
+import type { LoraBase } from '@/lib/loras/bases'
 
 /** What the studio knows of an endpoint, as data: its fal OpenAPI document, pricing and example. */
 export interface CatalogEntry {
@@ -19,6 +20,8 @@ export interface CatalogEntry {
   pricingSpec?: PricingSpec
   /** How the endpoint sizes its output video. */
   output: OutputRule
+  /** The model generation it runs, for LoRAs trained on one (absent: LoRAs do not apply, or it is not known). */
+  modelBase?: LoraBase
   /** The seed's full example input. */
   example: Payload
 }

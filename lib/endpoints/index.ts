@@ -26,6 +26,7 @@ function completed({ pricing, ...entry }: CommittedEntry): CatalogEntry {
 const COMMITTED_ENTRIES: CommittedEntry[] = [
   {
     id: 'fal-ai/ltx-2-19b/video-to-video',
+    modelBase: 'ltx-2-19b',
     title: 'LTX-2 19B — Video to Video',
     category: 'video-to-video',
     description: 'Generate video with audio from videos using LTX-2.',
@@ -35,6 +36,7 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
   },
   {
     id: 'fal-ai/ltx-2-19b/distilled/audio-to-video/lora',
+    modelBase: 'ltx-2-19b',
     title: 'LTX-2 19B Distilled — Audio to Video with LoRA',
     category: 'audio-to-video',
     description: 'Generate video with audio from audio, text and images using LTX-2 Distilled and custom LoRA.',
@@ -44,6 +46,7 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
   },
   {
     id: 'fal-ai/ltx-2.3-22b/video-to-video',
+    modelBase: 'ltx-2.3-22b',
     title: 'LTX-2.3 22B — Video to Video',
     category: 'video-to-video',
     description: 'Generate video with audio from videos using LTX-2.3.',
@@ -78,6 +81,7 @@ const COMMITTED_ENTRIES: CommittedEntry[] = [
   },
   {
     id: 'fal-ai/ltx-2.3-22b/distilled/reference-video-to-video/lora',
+    modelBase: 'ltx-2.3-22b',
     title: 'LTX-2.3 22B Distilled — Reference Video to Video with LoRA',
     category: 'video-to-video',
     description: 'Generate video with audio from reference videos using LTX-2.3 Distilled and custom LoRA.',

@@ -21,6 +21,7 @@ import { parseExactJson } from '@/lib/json/exact-json'
 import { jsonResponse, validationErrorResponse } from './errors'
 import { SUBMIT_BODY_MAX_BYTES } from './body-limits'
 import { appIdOf, parseFalTarget, QUEUE_HOST, REST_HOST, type FalTarget } from './targets'
+import { PARENT_TAKE_HEADER } from '@/lib/chains/continue-choices'
 
 const TARGET_HEADER = 'x-fal-target-url'
 
@@ -107,18 +108,15 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     if (request.method.toUpperCase() !== METHOD_OF[target.kind]) return refuse(405, 'Method not allowed for this target')
     if ('appId' in target && !appIds.has(target.appId)) return refuse(403, 'Endpoint is not in the studio’s catalog')
     const scope = RATE_SCOPE[target.kind]
-    if (scope) {
-      const session = sessionFromCookieHeader(request.headers.get('cookie'))
-      const limited = await rateLimited(scope, [`address:${clientAddress(request.headers, env)}`, ...(session ? [`session:${session}`] : [])], env)
-      if (limited) return limited
-    }
-
-    let body: string | undefined
-    if (request.method.toUpperCase() !== 'GET') {
-      const bytes = await readCappedBody(request, SUBMIT_BODY_MAX_BYTES)
-      if (!bytes) return refuse(413, 'Request body too large')
-      body = Buffer.from(bytes).toString('utf8')
-    }
+    const session = scope ? sessionFromCookieHeader(request.headers.get('cookie')) : null
+    // The count (a database round trip) and the body's arrival overlap; nothing is forwarded until both are in.
+    const [limited, bytes] = await Promise.all([
+      scope ? rateLimited(scope, [`address:${clientAddress(request.headers, env)}`, ...(session ? [`session:${session}`] : [])], env) : null,
+      request.method.toUpperCase() !== 'GET' ? readCappedBody(request, SUBMIT_BODY_MAX_BYTES) : undefined,
+    ])
+    if (limited) return limited
+    if (bytes === null) return refuse(413, 'Request body too large')
+    const body = bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8')
 
     if (target.kind === 'upload-initiate' || target.kind === 'upload-initiate-multipart') {
       const problem = uploadProblem(body)
@@ -165,7 +163,9 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
       if (name.startsWith('x-fal-') && name !== TARGET_HEADER && name !== ORIGIN_HEADER) queueHeaders[name] = value
     })
     if (mode === 'local') queueHeaders[ORIGIN_HEADER] = filesOrigin(headers)
-    const result = await submitTake({ endpointId, input, headers: queueHeaders }, { client, env })
+    // A continued take's parent: a studio header (never an x-fal- one, so never forwarded to fal).
+    const parentTakeId = headers.get(PARENT_TAKE_HEADER)
+    const result = await submitTake({ endpointId, input, headers: queueHeaders, ...(parentTakeId !== null ? { parentTakeId } : {}) }, { client, env })
     switch (result.outcome) {
       case 'queued':
         return jsonResponse({ ...result.queued, take_id: result.take.id }, { headers: { 'x-fal-request-id': result.queued.request_id } })

@@ -27,6 +27,7 @@ import { shapeBoundsOf } from '@/lib/pricing/estimate'
 import { loadWebhookSigner, type WebhookSigner } from './webhook-signer'
 import { billableUnitsOf } from './billable-units'
 import { resultExpired } from './result-retention'
+import { promptUsed } from './prompt-expansion'
 
 const QUEUE_BASE = 'https://queue.fal.run'
 
@@ -362,7 +363,8 @@ export class LocalFalEngine {
       }
       const outputs = endpoint.output.properties ?? {}
       if ('seed' in outputs) output.seed = seed
-      if ('prompt' in outputs) output.prompt = prompt
+      // The video captions the typed prompt; the output reports the one used (expanded when expansion is on).
+      if ('prompt' in outputs) output.prompt = promptUsed(prompt, effective)
       signal.throwIfAborted()
       this.log(request, 'Done')
       this.finish(request, { output, inferenceTime: (Date.now() - started) / 1000 })

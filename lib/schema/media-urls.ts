@@ -1,3 +1,5 @@
+import { loraPathProblem } from '@/lib/loras/lora-path'
+import { isLoraList, loraRowsOf } from '@/lib/loras/lora-list'
 import type { FieldDescriptor } from './fields'
 import type { Payload } from './validator'
 
@@ -10,5 +12,15 @@ export function mediaUrlProblems(fields: readonly FieldDescriptor[], input: Payl
     const value = input[field.name]
     if (field.kind !== 'media' || typeof value !== 'string' || value === '' || ALLOWED_MEDIA_URL.test(value)) return []
     return [{ field: field.name, message: `${field.label} must be an http(s) URL or a data: URI` }]
-  })
+  }).concat(loraPathProblems(fields, input))
+}
+
+/** LoRA rows whose path fal would be pointed at but may not be (lib/loras/lora-path), named on their list field. */
+function loraPathProblems(fields: readonly FieldDescriptor[], input: Payload): { field: string; message: string }[] {
+  return fields.filter(isLoraList).flatMap((field) =>
+    loraRowsOf(input[field.name]).flatMap(({ index, path }) => {
+      const problem = loraPathProblem(path)
+      return problem ? [{ field: field.name, message: `${field.label} ${index + 1}: path ${problem}` }] : []
+    }),
+  )
 }

@@ -1,3 +1,4 @@
+import type { BatchRequest } from '@/lib/batches/batch-rows'
 import type { SweepRequest } from './sweep-plan'
 import type { CreatedSweep, SweepProblem, SweepView } from './sweep-view'
 
@@ -21,6 +22,7 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 export const createSweep = (request: SweepRequest) => call<CreatedSweep>('/api/sweeps', { method: 'POST', body: JSON.stringify(request) })
+export const createBatch = (request: BatchRequest) => call<CreatedSweep>('/api/batches', { method: 'POST', body: JSON.stringify(request) })
 
 /** What `POST /api/sweeps/<id>/stop` answers: what stopping did, and the sweep after. */
 export interface StoppedSweep {

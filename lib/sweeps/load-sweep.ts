@@ -2,7 +2,7 @@ import 'server-only'
 import { getSweep, listSweepTakes, type Sweep } from '@/lib/db/sweep-queries'
 import type { Take } from '@/lib/db/queries'
 import { takeViewOf } from '@/lib/takes/take-view'
-import { cellValues, seedOfRecord } from './sweep-plan'
+import { cellFields, seedOfRecord } from './sweep-plan'
 import type { SweepCellTake, SweepView } from './sweep-view'
 
 function cellTakeOf(take: Take): SweepCellTake {
@@ -10,12 +10,13 @@ function cellTakeOf(take: Take): SweepCellTake {
   return view
 }
 
-/** The sweep as pages and the API show it: its settings and one cell per combination, in cell order. */
+/** The sweep (or batch) as pages and the API show it: its settings and one cell per combination (or row), in cell order. */
 function sweepViewOf(sweep: Sweep, takes: readonly Take[]): SweepView {
   const byIndex = new Map(takes.map((take) => [take.sweepIndex, take]))
   return {
     id: sweep.id,
     endpointId: sweep.endpointId,
+    kind: sweep.kind,
     status: sweep.status,
     axes: sweep.axes,
     input: sweep.input,
@@ -27,7 +28,7 @@ function sweepViewOf(sweep: Sweep, takes: readonly Take[]): SweepView {
     createdAt: sweep.createdAt.toISOString(),
     cells: Array.from({ length: sweep.cellCount }, (_, index) => {
       const take = byIndex.get(index)
-      return { index, values: cellValues(sweep.axes, index), submitted: index < sweep.nextIndex, take: take ? cellTakeOf(take) : null }
+      return { index, values: cellFields(sweep, index), submitted: index < sweep.nextIndex, take: take ? cellTakeOf(take) : null }
     }),
   }
 }

@@ -24,7 +24,7 @@ async function unsubmittedEstimate(sweep: Sweep, env: NodeJS.ProcessEnv): Promis
   const priced = pricedEndpoint(found.endpoint, found.compiled)
   let total = 0
   for (let index = sweep.nextIndex; index < sweep.cellCount; index++) {
-    total += estimateTake(priced, cellInput(sweep.input, sweep.axes, index, sweep.seed, sweep.varySeed), facts).amount
+    total += estimateTake(priced, cellInput(sweep.input, sweep, index, sweep.seed, sweep.varySeed), facts).amount
   }
   return total
 }

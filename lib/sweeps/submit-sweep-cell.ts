@@ -14,7 +14,7 @@ export async function submitNextSweepCell(sweep: Sweep, client: FalClient, env: 
   const index = await reserveSweepCell(sweep)
   if (index === null) return false
   sweep.nextIndex = index + 1
-  const input = cellInput(sweep.input, sweep.axes, index, sweep.seed, sweep.varySeed)
+  const input = cellInput(sweep.input, sweep, index, sweep.seed, sweep.varySeed)
   const result = await submitTake({ endpointId: sweep.endpointId, input, sweep: { id: sweep.id, index } }, { client, env })
   if (result.outcome === 'unrecorded') throw result.cause
   // Stopped while this cell was on its way: it is cancelled like the sweep's other queued takes.

@@ -21,6 +21,8 @@ export interface SweepRequest {
   concurrency: number
   /** Each take gets its own seed instead of one shared seed. */
   varySeed: boolean
+  /** Every take gets `enable_prompt_expansion: false` (unless the field is swept). */
+  pinExpansionOff?: boolean
 }
 
 export const MAX_SWEEP_AXES = 2
@@ -31,6 +33,8 @@ export const MAX_SWEEP_CONCURRENCY = 8
 /** Above this total estimate (USD) the playground asks before running a sweep. */
 export const SWEEP_CONFIRM_USD = 1
 export const SEED_FIELD = 'seed'
+/** The field four of the five endpoints have: when true, the model rewrites the prompt before it runs. */
+export const EXPANSION_FIELD = 'enable_prompt_expansion'
 /** Seeds the studio picks: non-negative 32-bit integers, which every LTX-2 endpoint accepts. */
 export const SEED_LIMIT = 2 ** 32
 /** fal's own seeds are unsigned 64-bit: seeds counted up from one of those wrap here. */
@@ -106,16 +110,38 @@ export function seedOfRecord(record: string | null): ExactInteger | null {
 }
 
 /**
- * The input of cell `index`: the base input with the cell's values, and the seed when the endpoint
- * has one (unless the seed itself is swept).
+ * Where a cell's own values come from: a sweep's axes (every combination, row-major) or a batch's
+ * rows (one take per row). A bare axes array is a sweep.
  */
-export function cellInput(base: Payload, axes: readonly SweepAxis[], index: number, seed: ExactInteger | null, varySeed: boolean): Payload {
-  const input: { [key: string]: JsonValue } = { ...base, ...cellValues(axes, index) }
-  if (seed !== null && !axes.some((axis) => axis.field === SEED_FIELD)) input[SEED_FIELD] = seedOfCell(seed, index, varySeed)
+export type CellPlan = readonly SweepAxis[] | { axes: readonly SweepAxis[]; rows?: readonly Payload[] | null }
+
+const isAxes = (plan: CellPlan): plan is readonly SweepAxis[] => Array.isArray(plan)
+const rowsOf = (plan: CellPlan): readonly Payload[] | null => (isAxes(plan) ? null : (plan.rows ?? null))
+const axesOf = (plan: CellPlan): readonly SweepAxis[] => (isAxes(plan) ? plan : plan.axes)
+
+/** How many takes the plan makes: one per row of a batch, one per combination of a sweep. */
+export function planSize(plan: CellPlan): number {
+  return rowsOf(plan)?.length ?? sweepSize(axesOf(plan))
+}
+
+/** The values cell `index` sets over the base input: its batch row, or its sweep combination. */
+export function cellFields(plan: CellPlan, index: number): Payload {
+  const rows = rowsOf(plan)
+  return rows ? (rows[index] ?? {}) : cellValues(axesOf(plan), index)
+}
+
+/**
+ * The input of cell `index`: the base input with the cell's values, and the seed when the endpoint
+ * has one (unless the cell sets the seed itself).
+ */
+export function cellInput(base: Payload, plan: CellPlan, index: number, seed: ExactInteger | null, varySeed: boolean): Payload {
+  const own = cellFields(plan, index)
+  const input: { [key: string]: JsonValue } = { ...base, ...own }
+  if (seed !== null && !(SEED_FIELD in own)) input[SEED_FIELD] = seedOfCell(seed, index, varySeed)
   return input
 }
 
 /** Every cell's input, in cell order. */
-export function sweepInputs(base: Payload, axes: readonly SweepAxis[], seed: ExactInteger | null, varySeed: boolean): Payload[] {
-  return Array.from({ length: sweepSize(axes) }, (_, index) => cellInput(base, axes, index, seed, varySeed))
+export function sweepInputs(base: Payload, plan: CellPlan, seed: ExactInteger | null, varySeed: boolean): Payload[] {
+  return Array.from({ length: planSize(plan) }, (_, index) => cellInput(base, plan, index, seed, varySeed))
 }

@@ -10,6 +10,7 @@ import {
   MAX_SWEEP_AXES,
   MAX_SWEEP_CONCURRENCY,
   MAX_SWEEP_TAKES,
+  EXPANSION_FIELD,
   SEED_FIELD,
   sweepableFields,
   sweepInputs,
@@ -23,12 +24,17 @@ import type { SweepProblem } from './sweep-view'
 /** The largest body `POST /api/sweeps` reads (the base input may carry a data URI). */
 export const SWEEP_BODY_MAX_BYTES = 8 * 1024 * 1024
 
-/** A sweep the server may run: every cell's input is valid for the endpoint. */
+/** A sweep (or batch) the server may run: every cell's input is valid for the endpoint. */
 export interface CheckedSweep {
+  kind: 'sweep' | 'batch'
   endpoint: Endpoint
   compiled: CompiledSchema
+  /** The base input (with prompt expansion pinned off when asked). */
   input: Payload
+  /** A sweep's axes; [] for a batch. */
   axes: SweepAxis[]
+  /** A batch's rows (each take's own values); null for a sweep. */
+  rows: Payload[] | null
   /** The shared seed (or the first of the varied ones), an exact integer; null when the endpoint has none. */
   seed: ExactInteger | null
   varySeed: boolean
@@ -39,7 +45,7 @@ export interface CheckedSweep {
 
 export type SweepCheck = { ok: true; sweep: CheckedSweep } | { ok: false; status: 400 | 404; problem: SweepProblem }
 
-const refuse = (status: 400 | 404, detail: string, field?: string): SweepCheck => ({ ok: false, status, problem: field ? { detail, field } : { detail } })
+export const refuse = (status: 400 | 404, detail: string, field?: string): Extract<SweepCheck, { ok: false }> => ({ ok: false, status, problem: field ? { detail, field } : { detail } })
 
 const sweepValue = z.union([z.number(), z.string(), z.boolean()])
 const sweepBody = z.object({
@@ -51,6 +57,7 @@ const sweepBody = z.object({
     .max(MAX_SWEEP_AXES, { error: `At most ${MAX_SWEEP_AXES} fields can be swept at once` }),
   concurrency: z.number().int().min(1).max(MAX_SWEEP_CONCURRENCY, { error: `At most ${MAX_SWEEP_CONCURRENCY} at a time` }).default(DEFAULT_SWEEP_CONCURRENCY),
   varySeed: z.boolean().default(false),
+  pinExpansionOff: z.boolean().default(false),
 })
 
 function firstIssue(error: z.ZodError): { message: string; path: PropertyKey[] } {
@@ -73,6 +80,45 @@ function axesProblem(axes: SweepAxis[], compiled: CompiledSchema): SweepCheck | 
   return null
 }
 
+/** The base every cell starts from, checked: the endpoint, the media URLs, the seed, expansion pinned off when asked. */
+export type BaseCheck =
+  | { ok: true; endpoint: Endpoint; compiled: CompiledSchema; input: Payload; seed: ExactInteger | null }
+  | Extract<SweepCheck, { ok: false }>
+
+export function checkSweepBase(endpointId: string, given: Payload, pinExpansionOff: boolean, catalog: Catalog): BaseCheck {
+  const found = compiledEndpoint(endpointId, catalog)
+  if (!found) return refuse(404, `No such endpoint: ${endpointId}`, 'endpointId')
+  const { endpoint, compiled } = found
+  const [badMedia] = mediaUrlProblems(compiled.fields, given)
+  if (badMedia) return refuse(400, badMedia.message, badMedia.field)
+  const seedField = compiled.fields.find((field) => field.name === SEED_FIELD)
+  const givenSeed = given[SEED_FIELD]
+  if (seedField && givenSeed !== undefined && !isExactInteger(givenSeed)) return refuse(400, `${seedField.label} must be a whole number`, SEED_FIELD)
+  const seed = !seedField ? null : isExactInteger(givenSeed) ? givenSeed : randomSeed()
+  const pin = pinExpansionOff && compiled.fields.some((field) => field.name === EXPANSION_FIELD)
+  return { ok: true, endpoint, compiled, input: pin ? { ...given, [EXPANSION_FIELD]: false } : given, seed }
+}
+
+/** The first cell whose input the endpoint's validator refuses, described by `where` (e.g. "Take 2 (steps = 8)"). */
+export function firstInvalidCell(compiled: CompiledSchema, inputs: readonly Payload[], where: (index: number, cell: Payload) => string): SweepCheck | null {
+  for (const [index, cell] of inputs.entries()) {
+    const result = compiled.validator.safeParse(cell)
+    if (result.success) continue
+    const { message, path } = firstIssue(result.error)
+    const field = typeof path[0] === 'string' ? path[0] : undefined
+    const at = path.length ? `${path.map(String).join('.')}: ` : ''
+    return refuse(400, `${where(index, cell)} is not valid — ${at}${message}`, field)
+  }
+  return null
+}
+
+/** A body's first zod problem as a refusal, named on the body's key it is about. */
+export function bodyRefusal(error: z.ZodError, body: unknown): SweepCheck {
+  const { message, path } = firstIssue(error)
+  const field = typeof path[0] === 'string' && path[0] !== 'endpointId' ? path[0] : undefined
+  return refuse(400, typeof body === 'object' && body !== null ? message : 'The body must be a JSON object', field)
+}
+
 /**
  * Checks a sweep request before anything is recorded or submitted: the endpoint, the axes, and
  * every cell's input against the endpoint's own validator (so a sweep is refused whole, not
@@ -80,34 +126,15 @@ function axesProblem(axes: SweepAxis[], compiled: CompiledSchema): SweepCheck | 
  */
 export function checkSweepRequest(body: unknown, catalog: Catalog = defaultCatalog): SweepCheck {
   const parsed = sweepBody.safeParse(body)
-  if (!parsed.success) {
-    const { message, path } = firstIssue(parsed.error)
-    const field = typeof path[0] === 'string' && path[0] !== 'endpointId' ? path[0] : undefined
-    return refuse(400, typeof body === 'object' && body !== null ? message : 'The body must be a JSON object', field)
-  }
-  const { endpointId, axes, concurrency, varySeed } = parsed.data
-  const input = parsed.data.input as Payload
-  const found = compiledEndpoint(endpointId, catalog)
-  if (!found) return refuse(404, `No such endpoint: ${endpointId}`, 'endpointId')
-  const { endpoint, compiled } = found
+  if (!parsed.success) return bodyRefusal(parsed.error, body)
+  const { endpointId, axes, concurrency, varySeed, pinExpansionOff } = parsed.data
+  const base = checkSweepBase(endpointId, parsed.data.input as Payload, pinExpansionOff, catalog)
+  if (!base.ok) return base
+  const { endpoint, compiled, input, seed } = base
   const problem = axesProblem(axes, compiled)
   if (problem) return problem
-
-  const [badMedia] = mediaUrlProblems(compiled.fields, input)
-  if (badMedia) return refuse(400, badMedia.message, badMedia.field)
-  const seedField = compiled.fields.find((field) => field.name === SEED_FIELD)
-  const given = input[SEED_FIELD]
-  if (seedField && given !== undefined && !isExactInteger(given)) return refuse(400, `${seedField.label} must be a whole number`, SEED_FIELD)
-  const seed = !seedField ? null : isExactInteger(given) ? given : randomSeed()
   const inputs = sweepInputs(input, axes, seed, varySeed)
-  for (const [index, cell] of inputs.entries()) {
-    const result = compiled.validator.safeParse(cell)
-    if (result.success) continue
-    const { message, path } = firstIssue(result.error)
-    const field = typeof path[0] === 'string' ? path[0] : undefined
-    const swept = axes.map((axis) => `${axis.field} = ${String(cell[axis.field])}`).join(', ')
-    const where = path.length ? `${path.map(String).join('.')}: ` : ''
-    return refuse(400, `Take ${index + 1} (${swept}) is not valid — ${where}${message}`, field)
-  }
-  return { ok: true, sweep: { endpoint, compiled, input, axes, seed, varySeed, concurrency, inputs } }
+  const invalid = firstInvalidCell(compiled, inputs, (index, cell) => `Take ${index + 1} (${axes.map((axis) => `${axis.field} = ${String(cell[axis.field])}`).join(', ')})`)
+  if (invalid) return invalid
+  return { ok: true, sweep: { kind: 'sweep', endpoint, compiled, input, axes, rows: null, seed, varySeed, concurrency, inputs } }
 }

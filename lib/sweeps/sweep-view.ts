@@ -1,6 +1,6 @@
 import type { Payload } from '@/lib/schema'
 import type { TakeView } from '@/lib/takes/take-view'
-import type { SweepAxis, SweepValue } from './sweep-plan'
+import type { SweepAxis } from './sweep-plan'
 import type { ExactInteger } from '@/lib/json/exact-integer'
 
 /** RUNNING: takes are still being submitted or followed. DONE: every take has ended. STOPPED: the rest was not submitted. */
@@ -12,8 +12,8 @@ export type SweepCellTake = Omit<TakeView, 'logs'>
 
 export interface SweepCellView {
   index: number
-  /** The swept fields' values in this cell. */
-  values: Record<string, SweepValue>
+  /** The cell's own values: a sweep's swept fields, or a batch row's fields. */
+  values: Payload
   /** Whether the server has submitted this cell (false: waiting, or skipped when the sweep stopped). */
   submitted: boolean
   /** Null until the server submits the cell's take (or after the take was deleted). */
@@ -23,9 +23,11 @@ export interface SweepCellView {
 /** A sweep as `GET /api/sweeps/<id>` answers it. */
 export interface SweepView {
   id: string
+  /** A sweep varies fields along its axes; a batch runs one take per row. */
+  kind: 'sweep' | 'batch'
   endpointId: string
   status: SweepStatus
-  /** First axis: rows; second axis (if any): columns. */
+  /** First axis: rows; second axis (if any): columns. [] for a batch. */
   axes: SweepAxis[]
   /** The base input every take starts from. */
   input: Payload
@@ -57,6 +59,15 @@ export interface SweepProblem {
 
 export function sweepPath(id: string): string {
   return `/sweeps/${encodeURIComponent(id)}`
+}
+
+export function batchPath(id: string): string {
+  return `/batches/${encodeURIComponent(id)}`
+}
+
+/** Where "Download all" fetches the zip of a sweep's or batch's videos and parameters. */
+export function sweepZipPath(id: string): string {
+  return `/api/sweeps/${encodeURIComponent(id)}/download`
 }
 
 /** Whether the sweep can still change: it still submits takes, or some take has not ended. */

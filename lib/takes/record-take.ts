@@ -23,8 +23,10 @@ export async function recordSubmit(
   estimateUsd: number,
   sweep?: { id: string; index: number },
   env: Readonly<Record<string, string | undefined>> = process.env,
+  /** The take this one continues, already checked. */
+  parentTakeId?: string,
 ): Promise<{ take: Take } | { refusal: BudgetRefusal }> {
-  return recordWithinCaps({ endpointId: endpoint.id, input, estimateUsd, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS }, sweep }, spendCaps(env))
+  return recordWithinCaps({ endpointId: endpoint.id, input, estimateUsd, lease: { owner: SUBMITTER, ms: SUBMIT_LEASE_MS }, sweep, parentTakeId }, spendCaps(env))
 }
 
 /**

@@ -1,6 +1,8 @@
 import 'server-only'
 import { ApiError, type FalClient } from '@fal-ai/client'
-import type { Take } from '@/lib/db/queries'
+import { getTake, type Take } from '@/lib/db/queries'
+import { PARENT_TAKE_HEADER } from '@/lib/chains/continue-choices'
+import { parentProblem, parseParentTakeId } from '@/lib/chains/parent-check'
 import { compiledEndpoint } from '@/lib/endpoints/compiled'
 import { backendMode } from '@/lib/fal/backend'
 import { describeFalError, type TakeError } from '@/lib/fal/describe-error'
@@ -23,6 +25,8 @@ export interface SubmitRequest {
   sweep?: { id: string; index: number }
   /** fal's queue headers the caller chose (priority, runner hint, start timeout). */
   headers?: Record<string, string>
+  /** The take this one continues, as the caller sent it (checked here: it must exist and have completed). */
+  parentTakeId?: string
 }
 
 /** fal's answer to a submit, as the studio passes it on. */
@@ -79,9 +83,11 @@ export async function submitTake(request: SubmitRequest, { client, env = process
 
   let take: Take
   try {
+    const parent = await checkedParent(request.parentTakeId)
+    if ('invalid' in parent) return { outcome: 'invalid', details: [parent.invalid] }
     const { facts } = await inputMediaFacts(input, backendMode(env), env)
     const estimate = estimateTake(pricedEndpoint(endpoint, compiled), input, facts)
-    const recorded = await recordSubmit(endpoint, input, estimate.amount, request.sweep, env)
+    const recorded = await recordSubmit(endpoint, input, estimate.amount, request.sweep, env, parent.id)
     if ('refusal' in recorded) return refusedCell(request, { outcome: 'over-budget', refusal: recorded.refusal, assumptions: estimate.assumptions }, estimate.amount)
     take = recorded.take
   } catch (cause) {
@@ -109,6 +115,16 @@ export async function submitTake(request: SubmitRequest, { client, env = process
   await confirmSubmit(take, queued.request_id, typeof queued.queue_position === 'number' ? queued.queue_position : undefined)
   nudgeFollower()
   return { outcome: 'queued', take, queued }
+}
+
+/** The parent a submit names, once it is known to exist and to have completed; nothing named, nothing to check. */
+async function checkedParent(raw: string | undefined): Promise<{ id?: string } | { invalid: ValidationDetail }> {
+  const parsed = parseParentTakeId(raw)
+  if (!parsed) return {}
+  const loc = ['header', PARENT_TAKE_HEADER]
+  if ('malformed' in parsed) return { invalid: { loc, msg: 'The parent take id is not a take id', type: 'value_error' } }
+  const problem = parentProblem(await getTake(parsed.id))
+  return problem ? { invalid: { loc, msg: problem, type: 'value_error' } } : { id: parsed.id }
 }
 
 /** A sweep cell refused before it was recorded still fills its cell: a failed take that says why. */

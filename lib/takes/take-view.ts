@@ -36,6 +36,8 @@ export interface TakeView {
   sharePath: string | null
   /** The sweep this take is a cell of, if any. */
   sweepId: string | null
+  /** The take this one continues (its shot chain's previous take); null for a chain's first take, and in a shared view. */
+  parentTakeId: string | null
   /** The studio's own copy of the video when it has one, else fal's URL (never a data: URI). */
   videoUrl: string | null
   posterUrl: string | null
@@ -75,6 +77,8 @@ export interface TakeRecord {
   completedAt: Date | null
   shareToken: string | null
   sweepId: string | null
+  /** Absent in records made before shot chains (tests' fixtures): no parent. */
+  parentTakeId?: string | null
   videoKey: string | null
   posterKey: string | null
   copyStatus: CopyStatus | null
@@ -154,6 +158,7 @@ export function takeViewOf(take: TakeRecord, shared?: { token: string }): TakeVi
     requestId: null,
     sharePath: null,
     sweepId: null,
+    parentTakeId: null,
     // The shared player shows kept copies only: nothing of fal's to explain.
     copyStatus: null,
     copyError: null,
@@ -183,6 +188,7 @@ function ownerViewOf(take: TakeRecord): TakeView {
     completedAt: take.completedAt?.toISOString() ?? null,
     sharePath: take.shareToken ? sharePathOf(take.shareToken) : null,
     sweepId: take.sweepId,
+    parentTakeId: take.parentTakeId ?? null,
     videoUrl: take.videoKey ? outputUrl(take.videoKey) : falVideoUrl(take.output),
     posterUrl: take.posterKey ? outputUrl(take.posterKey) : null,
     copyStatus: take.copyStatus,

@@ -8,6 +8,7 @@ import type { Payload } from '@/lib/schema'
 import { FIXTURES, fixturePath, type FixtureKind } from '../fixtures/media'
 import { probe } from '../fixtures/probe'
 import { backendControl } from './backend'
+import { expandPrompt } from '@/lib/local-fal/prompt-expansion'
 
 /** What each endpoint must produce for its seed example with the generated fixtures (320×192, 25 fps, 2 s). */
 const EXPECTED: Record<string, { width: number; height: number; frames: number; fps: number; audio: boolean }> = {
@@ -62,7 +63,7 @@ for (const endpoint of catalog.endpoints) {
     const data = result.data as { video: Record<string, unknown>; seed?: number; prompt?: string }
     const expected = EXPECTED[endpoint.id]!
     expect(data.video).toMatchObject({ content_type: 'video/mp4', width: expected.width, height: expected.height, num_frames: expected.frames, fps: expected.fps })
-    if ('seed' in (endpoint.output.properties ?? {})) expect(data).toMatchObject({ seed: 42, prompt: input.prompt })
+    if ('seed' in (endpoint.output.properties ?? {})) expect(data).toMatchObject({ seed: 42, prompt: input.enable_prompt_expansion === false ? input.prompt : expandPrompt(String(input.prompt)) })
 
     const response = await fetch(String(data.video.url))
     expect(response.status).toBe(200)

@@ -67,6 +67,10 @@ test('a 2 × 3 sweep announces 6 takes and the sum of their estimates, then fill
   await expect(panel.getByTestId('sweep-take-count')).toHaveText('6 takes')
   await expect(panel.getByTestId('sweep-total-estimate')).toHaveText(formatUsd(expectedTotal))
 
+  // Prompt expansion is pinned off by default, and the panel says this model expands prompts unless told not to.
+  await expect(panel.getByLabel('Pin prompt expansion off')).toBeChecked()
+  await expect(panel.getByTestId('expansion-note')).toContainText('This model expands (rewrites) prompts by default')
+
   // Below the confirmation threshold it runs at once.
   expect(expectedTotal).toBeLessThan(SWEEP_CONFIRM_USD)
   await panel.getByRole('button', { name: 'Run sweep' }).click()
@@ -89,14 +93,14 @@ test('a 2 × 3 sweep announces 6 takes and the sum of their estimates, then fill
   await expect(videos).toHaveCount(6)
   for (let index = 0; index < 6; index++) await expectPlayable(videos.nth(index))
 
-  // The takes carry exactly the swept values, the form's input otherwise, and one shared seed.
+  // The takes carry exactly the swept values, expansion pinned off, the form's input otherwise, and one shared seed.
   const seeds = new Set<unknown>()
   let recorded = 0
   for (const cell of sweep.cells) {
     expect(cell.take?.status).toBe('COMPLETED')
     const response = await request.get(`/api/takes/${cell.take!.id}`)
     const take = (await response.json()) as { input: Record<string, unknown>; estimateUsd: number; billedUsd: number }
-    expect(take.input).toEqual({ ...base, ...cellValues(axes, cell.index), seed: take.input.seed })
+    expect(take.input).toEqual({ ...base, ...cellValues(axes, cell.index), enable_prompt_expansion: false, seed: take.input.seed })
     seeds.add(take.input.seed)
     recorded += take.estimateUsd
     expect(take.billedUsd).toBeCloseTo(take.estimateUsd, 10)

@@ -5,7 +5,7 @@ import { prerenderToNodeStream } from 'react-dom/static'
 import { FormProvider } from 'react-hook-form'
 import { describe, expect, it } from 'vitest'
 import { CATALOG_ENTRIES, createCatalog, type CatalogEntry } from '@/lib/endpoints'
-import { compileSchema, payloadFrom } from '@/lib/schema'
+import { compileSchema, describeForm, payloadFrom } from '@/lib/schema'
 import { Playground } from '@/components/playground/playground'
 import { SchemaFields } from '@/components/schema-form/schema-fields'
 import { useSchemaForm } from '@/components/schema-form/use-schema-form'
@@ -90,7 +90,7 @@ describe('a sixth endpoint added as data', () => {
 
   it('renders one labelled control per field', async () => {
     // The playground draws its main fields at once; the additional ones when their section opens.
-    const page = renderToString(<Playground endpoint={endpoint} />)
+    const page = renderToString(<Playground endpoint={{ ...endpoint, form: describeForm(endpoint.input) }} />)
     for (const field of fields.filter((field) => field.group === 'main')) expect(page).toContain(`data-field="${field.name}"`)
     const html = await openedForm(endpoint.input)
     for (const field of fields) {
@@ -104,7 +104,7 @@ describe('a sixth endpoint added as data', () => {
 /** The form with its additional settings open, once every widget has loaded (prerender waits for them). */
 async function openedForm(input: Parameters<typeof useSchemaForm>[0]): Promise<string> {
   function OpenedForm() {
-    const { form, compiled } = useSchemaForm(input)
+    const { form, compiled } = useSchemaForm(input, describeForm(input))
     return (
       <FormProvider {...form}>
         <SchemaFields fields={compiled.fields} additionalOpen onAdditionalOpenChange={() => {}} />

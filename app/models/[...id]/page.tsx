@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { catalog } from '@/lib/endpoints'
+import { describeForm } from '@/lib/schema/form'
 import { possibleRetirement } from '@/lib/endpoints/lifecycle'
 import { priceLine } from '@/lib/pricing/rules'
 import { Playground } from '@/components/playground/playground'
@@ -43,6 +44,7 @@ export default async function PlaygroundPage({ params }: PageProps) {
         endpoint={{
           id: endpoint.id,
           input: endpoint.input,
+          form: describeForm(endpoint.input),
           example: endpoint.example,
           pricing: endpoint.pricing,
           outputRule: endpoint.outputRule,

@@ -1,15 +1,14 @@
 import type { Metadata } from 'next'
-import { notFound } from 'next/navigation'
+import { notFound, redirect } from 'next/navigation'
 import { cache } from 'react'
-import { catalog } from '@/lib/endpoints'
-import { describeFields } from '@/lib/schema'
 import { sweepSize } from '@/lib/sweeps/sweep-plan'
-import type { SweepView } from '@/lib/sweeps/sweep-view'
+import { batchPath } from '@/lib/sweeps/sweep-view'
+import { fieldLabelsOf } from '@/lib/sweeps/field-labels'
 import { loadSweepView } from '@/lib/sweeps/load-sweep'
 import { endpointTitleOf } from '@/components/takes/take-text'
 import { SweepFacts } from '@/components/sweep-grid/sweep-facts'
 import { SweepLive } from '@/components/sweep-grid/sweep-live'
-import { sweptFieldsText, takeCountText, type FieldLabels } from '@/components/sweep-grid/sweep-text'
+import { sweptFieldsText, takeCountText } from '@/components/sweep-grid/sweep-text'
 
 export const dynamic = 'force-dynamic'
 
@@ -20,13 +19,6 @@ interface PageProps {
 // Metadata and page both need the sweep: load it once per request.
 const loadSweep = cache(loadSweepView)
 
-/** The swept fields' labels from the endpoint's schema; the field's name where the endpoint left the catalog. */
-function labelsOf(sweep: SweepView): FieldLabels {
-  const endpoint = catalog.find(sweep.endpointId)
-  const fields = endpoint ? describeFields(endpoint.input) : []
-  return Object.fromEntries(sweep.axes.map((axis) => [axis.field, fields.find((field) => field.name === axis.field)?.label ?? axis.field]))
-}
-
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
   const sweep = await loadSweep((await params).id)
   return { title: sweep ? `Sweep · ${endpointTitleOf(sweep.endpointId)}` : 'Sweep not found' }
@@ -36,7 +28,8 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
 export default async function SweepPage({ params }: PageProps) {
   const sweep = await loadSweep((await params).id)
   if (!sweep) notFound()
-  const labels = labelsOf(sweep)
+  if (sweep.kind === 'batch') redirect(batchPath(sweep.id))
+  const labels = fieldLabelsOf(sweep)
   const endpointTitle = endpointTitleOf(sweep.endpointId)
   const caption = `Sweep of ${endpointTitle} over ${sweptFieldsText(labels, sweep.axes)}: ${takeCountText(sweepSize(sweep.axes))}`
   return <SweepLive initial={sweep} labels={labels} caption={caption} facts={<SweepFacts sweep={sweep} labels={labels} endpointTitle={endpointTitle} />} />

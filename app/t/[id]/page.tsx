@@ -8,6 +8,9 @@ import { SharedTake } from '@/components/share/shared-take'
 import { SimulatedAmounts } from '@/components/takes/simulated-amounts'
 import { backendMode } from '@/lib/fal/backend'
 import { endpointTitleOf, promptOf, truncate } from '@/components/takes/take-text'
+import { TakeChain } from '@/components/chains/take-chain'
+import { loadChainOf } from '@/lib/chains/load-chain'
+import { catalogContinueChoices } from '@/lib/chains/catalog-choices'
 
 export const dynamic = 'force-dynamic'
 
@@ -28,10 +31,11 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
 export default async function TakePage({ params }: PageProps) {
   const take = await loadOwnTake((await params).id)
   if (!take) notFound()
-  const shareUrl = take.sharePath ? absoluteUrl(await publicOrigin(), take.sharePath) : null
+  const [shareUrl, chain] = await Promise.all([publicOrigin().then((origin) => (take.sharePath ? absoluteUrl(origin, take.sharePath) : null)), loadChainOf(take.id)])
   return (
     <SimulatedAmounts simulated={backendMode() === 'local'}>
       <SharedTake take={take} owner={{ shareUrl }} />
+      <TakeChain take={take} chain={chain} choices={catalogContinueChoices()} />
     </SimulatedAmounts>
   )
 }

@@ -2,9 +2,10 @@
 import { useRouter } from 'next/navigation'
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { BASE_LABELS, KIND_LABELS } from '@/lib/loras/bases'
-import { LORA_SCALE_MAX, LORA_SCALE_MIN, type LoraField } from '@/lib/loras/lora-view'
+import { isLoraField, LORA_SCALE_MAX, LORA_SCALE_MIN, type LoraField } from '@/lib/loras/lora-view'
 import { Button } from '@/components/ui/button'
-import { createLoraRequest, LoraApiError } from './lora-api'
+import { createLoraRequest } from './lora-api'
+import { StudioApiError } from '@/lib/http/studio-api'
 
 const inputClass = 'w-full rounded-md border border-line bg-ink px-3 py-1.5 text-sm aria-[invalid=true]:border-danger'
 
@@ -41,8 +42,8 @@ export function AddLoraForm() {
       setAdded(lora.name)
       router.refresh()
     } catch (error) {
-      setProblem(error instanceof LoraApiError ? { field: error.field, message: error.message } : { message: 'The LoRA could not be added. Try again in a moment.' })
-      const refused = error instanceof LoraApiError && error.field ? form.elements.namedItem(error.field) : null
+      setProblem(error instanceof StudioApiError ? { field: isLoraField(error.field) ? error.field : undefined, message: error.message } : { message: 'The LoRA could not be added. Try again in a moment.' })
+      const refused = error instanceof StudioApiError && error.field ? form.elements.namedItem(error.field) : null
       if (refused instanceof HTMLElement) refused.focus()
     } finally {
       setBusy(false)

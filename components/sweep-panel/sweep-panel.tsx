@@ -5,7 +5,8 @@ import { Button } from '@/components/ui/button'
 import type { InputMediaFacts } from '@/lib/generation/output-shape'
 import { estimateTake, type PricedEndpoint } from '@/lib/pricing/estimate'
 import type { Payload } from '@/lib/schema'
-import { createSweep, SweepApiError } from '@/lib/sweeps/client'
+import { createSweep } from '@/lib/sweeps/client'
+import { StudioApiError } from '@/lib/http/studio-api'
 import { sweepPath } from '@/lib/sweeps/sweep-view'
 import { isExactInteger } from '@/lib/json/exact-integer'
 import { axisValues, draftFor, type AxisDraft, type AxisValues } from '@/lib/sweeps/axis-input'
@@ -111,7 +112,7 @@ export default function SweepPanel({ endpointId, fields, payload, priced, media,
       release()
       setPending(null)
       setError(messageOf(caught))
-      if (caught instanceof SweepApiError && caught.field && fields.some((field) => field.name === caught.field)) {
+      if (caught instanceof StudioApiError && caught.field && fields.some((field) => field.name === caught.field)) {
         onFieldError(caught.field, caught.message)
       }
     }

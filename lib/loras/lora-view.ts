@@ -21,7 +21,12 @@ export interface LoraLibrary {
 }
 
 /** The fields of a new LoRA, as the add form and POST /api/loras name them. */
-export type LoraField = 'name' | 'url' | 'base' | 'kind' | 'recommendedScale' | 'triggerWords' | 'note'
+export const LORA_FIELDS = ['name', 'url', 'base', 'kind', 'recommendedScale', 'triggerWords', 'note'] as const
+export type LoraField = (typeof LORA_FIELDS)[number]
+
+export function isLoraField(name: string | undefined): name is LoraField {
+  return (LORA_FIELDS as readonly (string | undefined)[]).includes(name)
+}
 
 /** An API refusal: `detail` for people; `field` names the input it is about, when there is one. */
 export interface LoraProblem {

@@ -42,7 +42,22 @@ test.describe('axe', () => {
       data: { endpointId: V2V.id, input: { prompt: marker('a11y-sweep'), video_url: clip }, axes: [{ field: 'num_frames', values: [9, 17] }], concurrency: 1, varySeed: false },
     })
     expect(sweep.status(), await sweep.text()).toBe(201)
+    const batch = await request.post('/api/batches', {
+      data: { endpointId: V2V.id, input: { video_url: clip, num_frames: 9 }, rows: [{ line: 1, values: { prompt: marker('a11y-batch-1') } }, { line: 2, values: { prompt: marker('a11y-batch-2') } }], concurrency: 1, pinExpansionOff: true },
+    })
+    expect(batch.status(), await batch.text()).toBe(201)
+    // A take that continues another: both take pages show the chain.
+    const child = await request.post('/api/fal/proxy', {
+      headers: { 'x-fal-target-url': `https://queue.fal.run/${V2V.id}`, 'x-takes-parent-take': finished },
+      data: { prompt: marker('a11y-child'), video_url: clip, num_frames: 9 },
+    })
+    expect(child.status(), await child.text()).toBe(200)
+    const childId = ((await child.json()) as { take_id: string }).take_id
+    await finishedTake(request, childId)
     const pages = [
+      '/loras',
+      `/t/${childId}`,
+      ((await batch.json()) as { url: string }).url,
       '/',
       ...catalog.endpoints.map((endpoint) => `/models/${endpoint.id}`),
       '/takes',

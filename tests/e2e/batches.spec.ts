@@ -1,4 +1,4 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test'
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,7 +8,7 @@ import Papa from 'papaparse'
 import { formatUsd } from '@/lib/pricing/estimate'
 import type { SweepView } from '@/lib/sweeps/sweep-view'
 import { backendControl } from './backend'
-import { startStudio, type StudioProcess } from './server'
+import { withStudio } from './server'
 import { marker, submitTake, uploadClip, V2V } from './submit'
 import { expectedEstimate, fillRequired, shownPayload } from './takes'
 
@@ -17,17 +17,6 @@ import { expectedEstimate, fillRequired, shownPayload } from './takes'
 const BASE_PORT = Number(process.env.E2E_PORT ?? 3100)
 const STUDIO_ENV = { TAKES_BACKEND: 'local', TAKES_LOCAL_CONTROL: '1', TAKES_FOLLOW_POLL_MS: '250' }
 const UNFINISHED = new Set(['IN_QUEUE', 'IN_PROGRESS'])
-
-async function withStudio(port: number, env: Record<string, string>, testInfo: TestInfo, body: (studio: StudioProcess, api: APIRequestContext) => Promise<void>) {
-  const studio = await startStudio(port, { ...STUDIO_ENV, TAKES_DATA_DIR: testInfo.outputPath(`data-${port}`), ...env })
-  const api = await playwrightRequest.newContext({ baseURL: studio.url })
-  try {
-    await body(studio, api)
-  } finally {
-    await api.dispose()
-    await studio.kill()
-  }
-}
 
 async function batchOf(api: APIRequestContext, id: string): Promise<SweepView> {
   const response = await api.get(`/api/sweeps/${id}`)
@@ -60,7 +49,7 @@ const csvOf = (rows: [string, number][]) => ['prompt,guidance_scale', ...rows.ma
 
 test('a batch of 5 from a CSV: a bad row is refused in the panel by line and field with nothing submitted; fixed, 5 takes run at most 2 at a time and "Download all" holds 5 mp4s and their parameters', async ({ page }, testInfo) => {
   test.setTimeout(300_000)
-  await withStudio(BASE_PORT + 1, { TAKES_LOCAL_CONCURRENCY: '2', TAKES_LOCAL_RENDER_MS: '1000' }, testInfo, async (studio, api) => {
+  await withStudio(BASE_PORT + 1, { ...STUDIO_ENV, TAKES_LOCAL_CONCURRENCY: '2', TAKES_LOCAL_RENDER_MS: '1000' }, testInfo, async (studio, api) => {
     const m = marker('batch')
     await page.goto(`${studio.url}/models/${V2V.id}`)
     await fillRequired(page, V2V, `${m} the form's prompt`)
@@ -152,7 +141,7 @@ test('a batch of 5 from a CSV: a bad row is refused in the panel by line and fie
 
 test('Stop batch while its takes wait in the backend queue cancels them there, and the page shows them cancelled and what stopping saved', async ({ page }, testInfo) => {
   test.setTimeout(180_000)
-  await withStudio(BASE_PORT + 2, { TAKES_LOCAL_CONCURRENCY: '1', TAKES_LOCAL_RENDER_MS: '1000' }, testInfo, async (studio, api) => {
+  await withStudio(BASE_PORT + 2, { ...STUDIO_ENV, TAKES_LOCAL_CONCURRENCY: '1', TAKES_LOCAL_RENDER_MS: '1000' }, testInfo, async (studio, api) => {
     // A take outside the batch runs until the end of the test, so the batch's takes wait in the simulator's queue.
     const blockerTag = marker('batch-blocker')
     await backendControl(api, { tag: blockerTag, faults: { slowRunsMs: 120_000 } })

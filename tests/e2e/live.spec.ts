@@ -1,4 +1,4 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test'
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test'
 import { hostname } from 'node:os'
 import pg from 'pg'
 import { formatUsd } from '@/lib/pricing/estimate'
@@ -6,7 +6,7 @@ import { cellInput, type SweepAxis } from '@/lib/sweeps/sweep-plan'
 import type { SweepView } from '@/lib/sweeps/sweep-view'
 import type { TakeView } from '@/lib/takes/take-view'
 import { backendControl } from './backend'
-import { freshDatabase, startStudio, type StudioProcess } from './server'
+import { freshDatabase, startStudio, withStudio, type StudioProcess } from './server'
 import { finishedTake, marker, submitTake, uploadClip, V2V } from './submit'
 import { expectedEstimate, expectPlayableResult, fillRequired } from './takes'
 
@@ -15,18 +15,6 @@ import { expectedEstimate, expectPlayableResult, fillRequired } from './takes'
 // so the simulator's counters and faults are its alone.
 
 const STUDIO_ENV = { TAKES_BACKEND: 'local', TAKES_LOCAL_CONTROL: '1', TAKES_LEASE_MS: '3000', TAKES_FOLLOW_POLL_MS: '250' }
-
-/** Starts a studio on its own data with the simulator, runs `body` with an API context on it, then stops it. */
-async function withStudio(port: number, env: Record<string, string>, testInfo: TestInfo, body: (studio: StudioProcess, api: APIRequestContext) => Promise<void>) {
-  const studio = await startStudio(port, { ...STUDIO_ENV, TAKES_DATA_DIR: testInfo.outputPath(`data-${port}`), ...env })
-  const api = await playwrightRequest.newContext({ baseURL: studio.url })
-  try {
-    await body(studio, api)
-  } finally {
-    await api.dispose()
-    await studio.kill()
-  }
-}
 
 async function takeOf(api: APIRequestContext, id: string): Promise<TakeView> {
   const response = await api.get(`/api/takes/${id}`)
@@ -137,7 +125,7 @@ test('a page served by one process shows live a take another process follows: qu
 
 test('Stop sweep during a 2 × 3 sweep cancels its takes queued at the backend; the grid shows them cancelled and what stopping saved', async ({ page }, testInfo) => {
   test.setTimeout(180_000)
-  await withStudio(3262, { TAKES_LOCAL_CONCURRENCY: '1', TAKES_LOCAL_RENDER_MS: '1000' }, testInfo, async (studio, api) => {
+  await withStudio(3262, { ...STUDIO_ENV, TAKES_LOCAL_CONCURRENCY: '1', TAKES_LOCAL_RENDER_MS: '1000' }, testInfo, async (studio, api) => {
     // A take outside the sweep runs until the end of the test, so the sweep's takes wait in the simulator's queue.
     const blockerTag = marker('stop-blocker')
     await backendControl(api, { tag: blockerTag, faults: { slowRunsMs: 120_000 } })
@@ -191,7 +179,7 @@ test('Stop sweep during a 2 × 3 sweep cancels its takes queued at the backend; 
 
 test('Cancel of a running take in the playground: Cancelling…, then Cancelled; a run that ignores the cancel ends Completed', async ({ page }, testInfo) => {
   test.setTimeout(240_000)
-  await withStudio(3263, { TAKES_LOCAL_RENDER_MS: '1500' }, testInfo, async (studio, api) => {
+  await withStudio(3263, { ...STUDIO_ENV, TAKES_LOCAL_RENDER_MS: '1500' }, testInfo, async (studio, api) => {
     await page.goto(`${studio.url}/models/${V2V.id}`)
     await fillRequired(page, V2V, `${marker('cancel')} a heron taking off`)
     const status = page.getByTestId('take-status')
@@ -235,7 +223,7 @@ test('Cancel of a running take in the playground: Cancelling…, then Cancelled;
 
 test('"Today" in the header moves as takes run and end, without a reload', async ({ page }, testInfo) => {
   test.setTimeout(180_000)
-  await withStudio(3264, { TAKES_LOCAL_RENDER_MS: '1500' }, testInfo, async (studio, api) => {
+  await withStudio(3264, { ...STUDIO_ENV, TAKES_LOCAL_RENDER_MS: '1500' }, testInfo, async (studio, api) => {
     const clip = await uploadClip(studio.url)
     await page.goto(`${studio.url}/`)
     const today = page.getByTestId('spend-today').locator('span')

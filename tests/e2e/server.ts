@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import pg from 'pg'
+import { request as playwrightRequest, type APIRequestContext, type TestInfo } from '@playwright/test'
 
 /** Another studio process on its own port (from the same production build), for restart tests. */
 export interface StudioProcess {
@@ -58,5 +59,17 @@ export async function freshDatabase(adminUrl: string): Promise<{ url: string; dr
       await admin.query(`drop database if exists ${name} with (force)`).catch(() => {})
       await admin.end()
     },
+  }
+}
+
+/** Starts a studio with `env` on its own data (under the test's output), runs `body` with an API context on it, then stops it. */
+export async function withStudio(port: number, env: Record<string, string>, testInfo: TestInfo, body: (studio: StudioProcess, api: APIRequestContext) => Promise<void>) {
+  const studio = await startStudio(port, { TAKES_DATA_DIR: testInfo.outputPath(`data-${port}`), ...env })
+  const api = await playwrightRequest.newContext({ baseURL: studio.url })
+  try {
+    await body(studio, api)
+  } finally {
+    await api.dispose()
+    await studio.kill()
   }
 }

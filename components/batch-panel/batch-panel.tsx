@@ -9,7 +9,7 @@ import { keepEnter, messageOf } from '@/components/sweep-panel/keep-enter'
 import { SweepConfirm } from '@/components/sweep-panel/sweep-confirm'
 import { ConcurrencyInput, concurrencyOf } from '@/components/sweep-panel/concurrency-input'
 import { takesText } from '@/components/sweep-panel/sweep-summary'
-import { batchFields, MAX_BATCH_ROWS, parseBatchCsv, parsePromptList, PROMPT_FIELD, rowProblemText, type BatchRequest, type ParsedRows } from '@/lib/batches/batch-rows'
+import { batchFields, MAX_BATCH_CSV_BYTES, MAX_BATCH_ROWS, parseBatchCsv, parsePromptList, PROMPT_FIELD, rowProblemText, type BatchRequest, type ParsedRows } from '@/lib/batches/batch-rows'
 import { estimateTake, formatUsd } from '@/lib/pricing/estimate'
 import type { Payload } from '@/lib/schema'
 import { createBatch } from '@/lib/sweeps/client'
@@ -119,7 +119,14 @@ export default function BatchPanel({ endpointId, fields, payload, priced, media,
             className="text-sm"
             onChange={(event) => {
               const file = event.target.files?.[0]
-              if (file) void file.text().then((text) => setCsv({ name: file.name, text }))
+              if (!file) return
+              // A hundred rows fit in far less; a larger file is refused before it is read.
+              if (file.size > MAX_BATCH_CSV_BYTES) {
+                setCsv(null)
+                return setError(`${file.name} is ${(file.size / 1e6).toFixed(1)} MB: a batch CSV may be at most ${MAX_BATCH_CSV_BYTES / 1e6} MB`)
+              }
+              setError(null)
+              void file.text().then((text) => setCsv({ name: file.name, text }))
             }}
           />
           {csv && <p className="text-xs text-muted">Read {csv.name}</p>}

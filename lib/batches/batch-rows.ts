@@ -5,6 +5,8 @@ import { parseSweepValue, type SweepValue } from '@/lib/sweeps/sweep-plan'
 
 /** A batch makes at most this many takes. */
 export const MAX_BATCH_ROWS = 100
+/** The largest CSV file the batch panel reads (a hundred rows of long prompts fit in far less). */
+export const MAX_BATCH_CSV_BYTES = 2_000_000
 /** The field a pasted list of prompts fills. */
 export const PROMPT_FIELD = 'prompt'
 
@@ -82,7 +84,7 @@ export function rowValueProblem(fields: readonly BatchField[], values: Payload):
   return null
 }
 
-function tooMany(count: number, line: number): RowProblem {
+function tooMany(count: number | 'more', line: number): RowProblem {
   return { line, field: 'rows', message: `A batch runs at most ${MAX_BATCH_ROWS} takes; this one has ${count}` }
 }
 
@@ -97,11 +99,17 @@ export function parsePromptList(text: string, promptField = PROMPT_FIELD): Parse
   return { rows, problems }
 }
 
-/** The 1-based line of character `offset` in `text`. */
-function lineAt(text: string, offset: number): number {
+/** Counts lines as the parser moves forward: the 1-based line of each offset asked for, in increasing order. */
+function lineCounter(text: string): (offset: number) => number {
   let line = 1
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++
-  return line
+  let counted = 0
+  return (offset) => {
+    for (let at = text.indexOf('\n', counted); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+      line++
+      counted = at + 1
+    }
+    return line
+  }
 }
 
 /**
@@ -112,15 +120,23 @@ function lineAt(text: string, offset: number): number {
 export function parseBatchCsv(text: string, fields: readonly FieldDescriptor[]): ParsedRows {
   const settable = batchFields(fields)
   const records: { line: number; cells: string[] }[] = []
+  const lineAt = lineCounter(text)
   let start = 0
+  let nonBlankRecords = 0
+  let stoppedEarly = false
   Papa.parse<string[]>(text, {
     delimiter: ',',
-    step: (result) => {
+    step: (result, parser) => {
       const cursor = result.meta.cursor
       // A row may span lines (a quoted newline); it is named by the line it starts on.
       const rowStart = text.slice(start, cursor).search(/[^\r\n]/)
-      records.push({ line: lineAt(text, start + Math.max(rowStart, 0)), cells: result.data })
+      records.push({ line: lineAt(start + Math.max(rowStart, 0)), cells: result.data })
       start = cursor
+      // The header, the most a batch runs, and one more to name as too many: the rest need not be read.
+      if (result.data.some((cell) => cell.trim() !== '') && ++nonBlankRecords > MAX_BATCH_ROWS + 1) {
+        stoppedEarly = true
+        parser.abort()
+      }
     },
   })
   const nonBlank = records.filter((record) => record.cells.some((cell) => cell.trim() !== ''))
@@ -138,7 +154,7 @@ export function parseBatchCsv(text: string, fields: readonly FieldDescriptor[]):
     } else if (columns.indexOf(name) !== at) problems.push({ line: header.line, field: name, message: `${name} is named twice` })
     return field
   })
-  if (body.length > MAX_BATCH_ROWS) problems.push(tooMany(body.length, body[MAX_BATCH_ROWS]!.line))
+  if (body.length > MAX_BATCH_ROWS) problems.push(tooMany(stoppedEarly ? 'more' : body.length, body[MAX_BATCH_ROWS]!.line))
 
   const rows: BatchRow[] = []
   for (const record of body.slice(0, MAX_BATCH_ROWS)) {

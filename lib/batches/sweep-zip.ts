@@ -12,10 +12,17 @@ export interface ZipCell {
   videoKey: string | null
 }
 
-/** Opens a kept video's bytes as a stream; null when it is gone from the store. */
-export type OpenVideo = (key: string) => Promise<ReadableStream<Uint8Array> | null>
+/** Opens a kept video's bytes as a stream, with its size; null when it is gone from the store. */
+export type OpenVideo = (key: string) => Promise<{ stream: ReadableStream<Uint8Array>; size: number } | null>
 
 export const PARAMETERS_FILE = 'parameters.csv'
+
+/**
+ * fflate writes no ZIP64 records, so every offset must stay below 4 GiB: videos that would pass this
+ * (with room left for the CSV and the directory) are listed in the CSV as not included.
+ */
+export const ZIP_VIDEO_BYTES_MAX = 4 * 1024 ** 3 - 64 * 1024 ** 2
+export const NOT_INCLUDED = 'not included: a zip holds at most 4 GB of video'
 
 /** "row-03-<take id>.mp4": sorts by row, names the take it came from, and keeps the kept file's extension. */
 export function videoFileName(row: number, takeId: string, width: number, videoKey: string): string {
@@ -25,6 +32,8 @@ export function videoFileName(row: number, takeId: string, width: number, videoK
 
 function cellText(value: JsonValue | undefined): string {
   if (value === undefined || value === null) return ''
+  // A pasted file's data URI is named, not copied into every row.
+  if (typeof value === 'string' && value.startsWith('data:')) return `${/^data:[^,;]*/.exec(value)![0]},… (${value.length} characters)`
   return typeof value === 'object' ? JSON.stringify(value) : String(value)
 }
 
@@ -33,7 +42,8 @@ export function parametersCsv(cells: readonly ZipCell[], videoNames: ReadonlyMap
   const fields: string[] = []
   for (const cell of cells) for (const name of Object.keys(cell.input ?? {})) if (!fields.includes(name)) fields.push(name)
   const data = cells.map((cell) => [String(cell.row), cell.takeId ?? '', cell.status, videoNames.get(cell.row) ?? '', ...fields.map((name) => cellText(cell.input?.[name]))])
-  return Papa.unparse({ fields: ['row', 'take_id', 'status', 'video', ...fields], data })
+  // A prompt starting with = (or +, -, @) is written as text, never run as a spreadsheet formula.
+  return Papa.unparse({ fields: ['row', 'take_id', 'status', 'video', ...fields], data }, { escapeFormulae: true })
 }
 
 /**
@@ -54,21 +64,33 @@ export async function* sweepZipChunks(cells: readonly ZipCell[], openVideo: Open
   }
   const width = String(cells.length).length
   const videoNames = new Map<number, string>()
+  let videoBytes = 0
   for (const cell of cells) {
     if (!cell.videoKey || !cell.takeId || cell.status !== 'COMPLETED') continue
     const video = await openVideo(cell.videoKey)
     if (!video) continue
-    const name = videoFileName(cell.row, cell.takeId, width, cell.videoKey)
-    const entry = new ZipPassThrough(name)
-    zip.add(entry)
-    const reader = video.getReader()
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      entry.push(read.value)
+    const reader = video.stream.getReader()
+    try {
+      if (videoBytes + video.size > ZIP_VIDEO_BYTES_MAX) {
+        videoNames.set(cell.row, NOT_INCLUDED)
+        continue
+      }
+      const name = videoFileName(cell.row, cell.takeId, width, cell.videoKey)
+      const entry = new ZipPassThrough(name)
+      zip.add(entry)
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        videoBytes += read.value.byteLength
+        if (videoBytes > ZIP_VIDEO_BYTES_MAX) throw new Error('The videos grew past what a zip can hold')
+        entry.push(read.value)
+        yield* drain()
+      }
+      entry.push(new Uint8Array(0), true)
+      videoNames.set(cell.row, name)
       yield* drain()
+    } finally {
+      // Also when the download is abandoned: the store's file or connection is let go at once.
+      await reader.cancel().catch(() => {})
     }
-    entry.push(new Uint8Array(0), true)
-    videoNames.set(cell.row, name)
-    yield* drain()
   }
   const csv = new ZipDeflate(PARAMETERS_FILE, { level: 6 })
   zip.add(csv)

@@ -9,7 +9,7 @@ export type FrameWhich = 'first' | 'last'
 
 /**
  * Writes the first or last frame of the local video `video` to `png` at full size, losslessly. The
- * last frame: decode the final seconds and keep overwriting one picture, so the file ends as the
+ * last frame: decode the final second and keep overwriting one picture, so the file ends as the
  * very last frame decoded (seeking to "the last frame" directly is not exact with inter-frame codecs).
  */
 export async function extractFrame(video: string, which: FrameWhich, png: string, signal: AbortSignal = AbortSignal.timeout(FRAME_TIMEOUT_MS)): Promise<void> {
@@ -17,6 +17,6 @@ export async function extractFrame(video: string, which: FrameWhich, png: string
   const args =
     which === 'first'
       ? ['-y', ...input, '-i', video, '-frames:v', '1', '-f', 'image2', '-c:v', 'png', png]
-      : ['-y', ...input, '-sseof', '-3', '-i', video, '-map', '0:v:0', '-update', '1', '-f', 'image2', '-c:v', 'png', png]
+      : ['-y', ...input, '-sseof', '-1', '-i', video, '-map', '0:v:0', '-update', '1', '-f', 'image2', '-c:v', 'png', png]
   await runFfmpeg(args, { signal })
 }

@@ -1,7 +1,11 @@
 import 'server-only'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createWriteStream, openAsBlob } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { getTake, type Take } from '@/lib/db/queries'
 import { videoOf } from '@/lib/generation/output-video'
 import { outputStore, type OutputStore } from '@/lib/storage'
@@ -47,8 +51,9 @@ function falVideoUrl(take: Take): string | null {
 /** Copies the studio's kept file `key` to `file` (the studio reads only its own copy, never a URL). */
 async function readKept(store: OutputStore, key: string, file: string): Promise<void> {
   const response = await store.serve(key, null)
-  if (!response.ok) throw new ContinueRefusal(409, 'The studio’s copy of this take’s video is missing, so it cannot be continued.')
-  await writeFile(file, new Uint8Array(await response.arrayBuffer()))
+  if (!response.ok || !response.body) throw new ContinueRefusal(409, 'The studio’s copy of this take’s video is missing, so it cannot be continued.')
+  // Streamed to disk: an output may be large, and is never held in memory whole.
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(file))
 }
 
 /**
@@ -76,12 +81,12 @@ export async function prepareContinuation(takeId: string, choice: ContinueChoice
     if (choice.source === 'video') {
       const name = path.basename(take.videoKey)
       const type = name.endsWith('.webm') ? 'video/webm' : name.endsWith('.mov') ? 'video/quicktime' : 'video/mp4'
-      return { ...made, url: await upload(await readFile(video), type, `${take.id}-${name}`, deps) }
+      return { ...made, url: await upload(await openAsBlob(video), type, `${take.id}-${name}`, deps) }
     }
     const which = choice.source === 'last-frame' ? 'last' : 'first'
     const png = path.join(work, 'frame.png')
     await extractFrame(video, which, png)
-    return { ...made, url: await upload(await readFile(png), 'image/png', `${take.id}-${which}-frame.png`, deps) }
+    return { ...made, url: await upload(await openAsBlob(png), 'image/png', `${take.id}-${which}-frame.png`, deps) }
   } finally {
     await rm(work, { recursive: true, force: true })
   }

@@ -19,8 +19,8 @@ export interface UploadTarget {
  * with the server's own credentials: fal's storage (`fal.storage.upload` of the server's client) in
  * fal mode, the simulator's storage in local mode. Resolves to the file's URL, for an input field.
  */
-export async function uploadForFal(bytes: Uint8Array, contentType: string, fileName: string, { env = process.env, publicOrigin }: UploadTarget): Promise<string> {
-  const file = new File([new Uint8Array(bytes)], fileName, { type: contentType })
+export async function uploadForFal(bytes: Blob, contentType: string, fileName: string, { env = process.env, publicOrigin }: UploadTarget): Promise<string> {
+  const file = new File([bytes], fileName, { type: contentType })
   if (backendMode(env) === 'fal') return serverFalClient(env).storage.upload(file)
   return uploadToSimulator(file, env, publicOrigin)
 }

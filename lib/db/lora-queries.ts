@@ -21,7 +21,10 @@ export type NewOwnLora = Pick<NewLora, 'name' | 'url' | 'base' | 'kind' | 'recom
 
 const seeded = new WeakMap<Db, Promise<void>>()
 
-/** Writes the official LoRAs (upsert on URL, `official`), so that a change to their data reaches stored rows. */
+/**
+ * Writes the official LoRAs (upsert on URL, `official`), so that a change to their data reaches stored
+ * rows. A LoRA the user added under the same URL stays theirs, as they entered it.
+ */
 export async function upsertOfficialLoras(entries: readonly OfficialLora[] = OFFICIAL_LORAS, db?: Db): Promise<void> {
   if (entries.length === 0) return
   const rows = entries.map(({ source: _source, ...entry }) => ({ ...entry, official: true }))
@@ -37,8 +40,8 @@ export async function upsertOfficialLoras(entries: readonly OfficialLora[] = OFF
         recommendedScale: sql`excluded.recommended_scale`,
         triggerWords: sql`excluded.trigger_words`,
         note: sql`excluded.note`,
-        official: true,
       },
+      setWhere: sql`${loras.official}`,
     })
 }
 

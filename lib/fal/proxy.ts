@@ -41,6 +41,8 @@ function uploadProblem(body: string | undefined): string | null {
 }
 
 /** Which calls count against which rate limit. */
+/** A body this small is read while the rate limit is counted (see `handle`). */
+const SMALL_BODY_BYTES = 64 * 1024
 const RATE_SCOPE: Partial<Record<FalTarget['kind'], RateScope>> = { submit: 'submit', 'upload-initiate': 'upload', 'upload-initiate-multipart': 'upload' }
 
 const METHOD_OF: Record<FalTarget['kind'], string> = {
@@ -109,14 +111,17 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     if ('appId' in target && !appIds.has(target.appId)) return refuse(403, 'Endpoint is not in the studio’s catalog')
     const scope = RATE_SCOPE[target.kind]
     const session = scope ? sessionFromCookieHeader(request.headers.get('cookie')) : null
-    // The count (a database round trip) and the body's arrival overlap; nothing is forwarded until both are in.
-    const [limited, bytes] = await Promise.all([
-      scope ? rateLimited(scope, [`address:${clientAddress(request.headers, env)}`, ...(session ? [`session:${session}`] : [])], env) : null,
-      request.method.toUpperCase() !== 'GET' ? readCappedBody(request, SUBMIT_BODY_MAX_BYTES) : undefined,
-    ])
+    const count = () => (scope ? rateLimited(scope, [`address:${clientAddress(request.headers, env)}`, ...(session ? [`session:${session}`] : [])], env) : null)
+    const readBody = () => (request.method.toUpperCase() !== 'GET' ? readCappedBody(request, SUBMIT_BODY_MAX_BYTES) : undefined)
+    // A small body (an upload handshake) arrives while the count (a database round trip) is made; a large
+    // one is read only once the count allows it, so a refused caller costs the server no upload.
+    const declared = request.headers.get('content-length')
+    const small = declared !== null && Number(declared) <= SMALL_BODY_BYTES
+    const [limited, bytes] = small ? await Promise.all([count(), readBody()]) : [await count(), undefined]
     if (limited) return limited
-    if (bytes === null) return refuse(413, 'Request body too large')
-    const body = bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8')
+    const read = small ? bytes : await readBody()
+    if (read === null) return refuse(413, 'Request body too large')
+    const body = read === undefined ? undefined : Buffer.from(read).toString('utf8')
 
     if (target.kind === 'upload-initiate' || target.kind === 'upload-initiate-multipart') {
       const problem = uploadProblem(body)

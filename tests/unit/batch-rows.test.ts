@@ -24,6 +24,13 @@ describe('parsePromptList', () => {
 })
 
 describe('parseBatchCsv', () => {
+  it(`stops reading a CSV of many thousand rows past the ${MAX_BATCH_ROWS + 1}st, naming its line`, () => {
+    const csv = ['prompt', ...Array.from({ length: 50_000 }, (_, at) => `prompt ${at}`)].join('\n')
+    const { rows, problems } = parseBatchCsv(csv, fields)
+    expect(rows).toHaveLength(MAX_BATCH_ROWS)
+    expect(problems).toEqual([{ line: MAX_BATCH_ROWS + 2, field: 'rows', message: `A batch runs at most ${MAX_BATCH_ROWS} takes; this one has more` }])
+  })
+
   it('coerces each cell to its field kind: text, integers, decimals, booleans, enum options', () => {
     const csv = 'prompt,num_inference_steps,guidance_scale,enable_prompt_expansion,camera_lora\n"a kite, at dusk",8,3.5,FALSE,dolly_in\nlighthouse,,2,true,\n'
     const { rows, problems } = parseBatchCsv(csv, fields)

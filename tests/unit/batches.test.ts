@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { finishTake } from '@/lib/db/queries'
 import { getSweep, listSweepTakes } from '@/lib/db/sweep-queries'
 import { checkBatchRequest } from '@/lib/batches/batch-request'
-import { PARAMETERS_FILE, sweepZipChunks, type ZipCell } from '@/lib/batches/sweep-zip'
+import { NOT_INCLUDED, PARAMETERS_FILE, sweepZipChunks, ZIP_VIDEO_BYTES_MAX, type ZipCell } from '@/lib/batches/sweep-zip'
 import { checkSweepRequest } from '@/lib/sweeps/sweep-request'
 import { SLOW, useProcessDb } from './db-fixture'
 
@@ -156,9 +156,13 @@ const streamOfBytes = (...parts: string[]) =>
     },
   })
 
-async function zipOf(cells: ZipCell[], videos: Record<string, string[]>): Promise<Uint8Array> {
+async function zipOf(cells: ZipCell[], videos: Record<string, string[]>, sizes: Record<string, number> = {}): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
-  for await (const chunk of sweepZipChunks(cells, async (key) => (videos[key] ? streamOfBytes(...videos[key]) : null))) chunks.push(chunk)
+  const open = async (key: string) => {
+    const parts = videos[key]
+    return parts ? { stream: streamOfBytes(...parts), size: sizes[key] ?? bytes(parts.join('')).length } : null
+  }
+  for await (const chunk of sweepZipChunks(cells, open)) chunks.push(chunk)
   const zip = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0))
   let at = 0
   for (const chunk of chunks) {
@@ -199,6 +203,21 @@ describe('the sweep zip', () => {
       { row: '3', take_id: 'take-c', status: 'COMPLETED', video: 'row-3-take-c.mp4', prompt: 'c', seed: '1', guidance_scale: '', loras: '[{"path":"https://x/y.safetensors","scale":1}]' },
       { row: '4', take_id: '', status: 'NOT_RUN', video: '', prompt: '', seed: '', guidance_scale: '', loras: '' },
     ])
+  })
+
+  it('stops adding videos before the zip would pass 4 GB (no ZIP64), and says which in the CSV', async () => {
+    const files = unzipSync(await zipOf(cells, videos, { 'take-c/video.mp4': ZIP_VIDEO_BYTES_MAX }))
+    expect(Object.keys(files).sort()).toEqual([PARAMETERS_FILE, 'row-1-take-a.mp4'])
+    const csv = Papa.parse<Record<string, string>>(strFromU8(files[PARAMETERS_FILE]!), { header: true, skipEmptyLines: true })
+    expect(csv.data[2]).toMatchObject({ row: '3', take_id: 'take-c', video: NOT_INCLUDED })
+  })
+
+  it('writes a formula-like prompt as text and names a data URI rather than copying it', async () => {
+    const risky: ZipCell[] = [{ row: 1, takeId: 'take-r', status: 'FAILED', input: { prompt: '=HYPERLINK("http://x")', image_url: `data:image/png;base64,${'A'.repeat(5000)}` }, videoKey: null }]
+    const csvText = strFromU8(unzipSync(await zipOf(risky, {}))[PARAMETERS_FILE]!)
+    const [row] = Papa.parse<Record<string, string>>(csvText, { header: true, skipEmptyLines: true }).data
+    expect(row!.prompt).toBe(`'=HYPERLINK("http://x")`)
+    expect(row!.image_url).toBe('data:image/png,… (5022 characters)')
   })
 
   it('leaves out a video gone from the store, and says so in the CSV', async () => {

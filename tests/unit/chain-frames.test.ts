@@ -74,8 +74,8 @@ describe('preparing a continuation', () => {
   const store = { serve: async (key: string) => (key === 'parent1/video.mp4' ? new Response(new Uint8Array(await readFile(clip))) : new Response('Not found', { status: 404 })) } as unknown as OutputStore
   function recorder() {
     const uploads: { bytes: Uint8Array; type: string; name: string }[] = []
-    const upload = async (bytes: Uint8Array, type: string, name: string) => {
-      uploads.push({ bytes, type, name })
+    const upload = async (blob: Blob, type: string, name: string) => {
+      uploads.push({ bytes: new Uint8Array(await blob.arrayBuffer()), type, name })
       return `https://uploaded.example/${uploads.length}`
     }
     return { uploads, upload }

@@ -176,6 +176,14 @@ describe.each(backends)('the LoRA library on $name', (backend) => {
     await upsertOfficialLoras(OFFICIAL_LORAS, db)
   })
 
+  it('leaves the user’s own LoRA as it is when a later official list names its URL', async () => {
+    const url = `https://example.com/${Math.random().toString(36).slice(2)}.safetensors`
+    const mine = await createLora({ name: 'Mine first', url, base: 'ltx-2-19b', kind: 'style', recommendedScale: 0.6 }, db)
+    await upsertOfficialLoras([{ ...DOLLY_IN, url }], db)
+    expect(await getLora(mine.id, db)).toMatchObject({ name: 'Mine first', official: false, recommendedScale: 0.6 })
+    expect(await deleteOwnLora(mine.id, db)).toBe('deleted')
+  })
+
   it('adds the user’s own LoRA, refuses its URL twice, and deletes own LoRAs only', async () => {
     const url = `https://example.com/${Math.random().toString(36).slice(2)}.safetensors`
     const mine = await createLora(own(url, '  Mine '), db)

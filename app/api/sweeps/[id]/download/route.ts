@@ -15,13 +15,16 @@ export const GET = route<{ id: string }>({}, async (_request, { params: { id } }
   if (!sweep) throw new ApiError(404, 'No such sweep')
   const takes = new Map((await listSweepTakes(id)).map((take) => [take.sweepIndex, take]))
   const cells: ZipCell[] = Array.from({ length: sweep.cellCount }, (_, index) => {
-    const take = takes.get(index)
+    // A deleted take is gone from every page, the download included.
+    const found = takes.get(index)
+    const take = found?.deletedAt ? undefined : found
     return { row: index + 1, takeId: take?.id ?? null, status: take?.status ?? (index < sweep.nextIndex ? 'GONE' : 'NOT_RUN'), input: take?.input ?? null, videoKey: take?.videoKey ?? null }
   })
   const store = outputStore()
   const openVideo = async (key: string) => {
     const response = await store.serve(key, null)
-    return response.ok ? response.body : null
+    const size = Number(response.headers.get('content-length'))
+    return response.ok && response.body && Number.isFinite(size) ? { stream: response.body, size } : null
   }
   return new Response(streamOf(sweepZipChunks(cells, openVideo)), {
     headers: {

@@ -41,28 +41,8 @@ export const LORA_SCALE_MIN = 0
 export const LORA_SCALE_MAX = 4
 export const LORA_BODY_MAX_BYTES = 16 * 1024
 
-export function loraViewOf(lora: {
-  id: string
-  name: string
-  url: string
-  base: LoraBase
-  kind: LoraKind
-  recommendedScale: number
-  triggerWords: string | null
-  note: string | null
-  official: boolean
-  createdAt: Date
-}): LoraView {
-  return {
-    id: lora.id,
-    name: lora.name,
-    url: lora.url,
-    base: lora.base,
-    kind: lora.kind,
-    recommendedScale: lora.recommendedScale,
-    triggerWords: lora.triggerWords,
-    note: lora.note,
-    official: lora.official,
-    createdAt: lora.createdAt.toISOString(),
-  }
+export function loraViewOf(lora: Omit<LoraView, 'createdAt'> & { createdAt: Date }): LoraView {
+  // Field by field: a column added to the table later is not answered until it is named here.
+  const { id, name, url, base, kind, recommendedScale, triggerWords, note, official, createdAt } = lora
+  return { id, name, url, base, kind, recommendedScale, triggerWords, note, official, createdAt: createdAt.toISOString() }
 }

@@ -1,13 +1,7 @@
-import type { LoraBase, LoraKind } from './bases'
+import type { LoraView } from './lora-view'
 
 /** An official Lightricks LoRA as the studio seeds it, with where each fact came from. */
-export interface OfficialLora {
-  name: string
-  url: string
-  base: LoraBase
-  kind: LoraKind
-  recommendedScale: number
-  triggerWords: string | null
+export interface OfficialLora extends Pick<LoraView, 'name' | 'url' | 'base' | 'kind' | 'recommendedScale' | 'triggerWords'> {
   note: string
   /** Where the name, URL, base, scale and trigger words were read (repository, file, commit). */
   source: string

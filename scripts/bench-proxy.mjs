@@ -1,7 +1,8 @@
 // What the fal proxy costs, against the production server (built into TAKES_DIST_DIR first if there
 // is none) on its own port and data dir, with the local simulator as fal:
 // - the calls it still forwards (a take's status, the upload handshake): through the proxy vs
-//   straight to the simulator (with the simulator's key, as the proxy sends it), latency and throughput;
+//   straight to the simulator (with the simulator's key, as the proxy sends it), latency and throughput,
+//   the two measured side by side (alternating) so that the machine's noise falls on both alike;
 // - submits, which no longer pass through: the take service validates, estimates, records and then
 //   submits with the server's own client. Its latency beside a bare submit straight to the simulator.
 import {
@@ -28,6 +29,29 @@ async function ok(response) {
   await response.arrayBuffer()
 }
 
+/** Throughput rounds per comparison: direct and proxied alternate, so a noisy neighbour's burst falls on both. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+
+/** `calls` calls of `call`, CONCURRENCY in flight; calls a second. */
+async function throughputOf(call, calls) {
+  let next = 0
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < calls) await call()
+    }),
+  )
+  return calls / ((performance.now() - start) / 1000)
+}
+
+function printFigures(label, figures) {
+  console.log(
+    `  ${label.padEnd(34)} p50 ${figures.p50.toFixed(2).padStart(7)} ms   p95 ${figures.p95.toFixed(2).padStart(7)} ms` +
+      (Number.isNaN(figures.throughput) ? '' : `   ${figures.throughput.toFixed(0).padStart(5)} calls/s (${CONCURRENCY} in flight)`),
+  )
+}
+
+/** One kind of call alone: sequential latency, then throughput. */
 async function measure(label, call, calls = CALLS, { warmUp = 20, concurrent = true } = {}) {
   for (let i = 0; i < warmUp; i++) await call()
   const latencies = []
@@ -36,31 +60,47 @@ async function measure(label, call, calls = CALLS, { warmUp = 20, concurrent = t
     await call()
     latencies.push(performance.now() - start)
   }
-  let throughput = NaN
-  if (concurrent) {
-    let next = 0
-    const start = performance.now()
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < calls) await call()
-      }),
-    )
-    throughput = calls / ((performance.now() - start) / 1000)
-  }
-  const figures = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), throughput }
-  console.log(
-    `  ${label.padEnd(34)} p50 ${figures.p50.toFixed(2).padStart(7)} ms   p95 ${figures.p95.toFixed(2).padStart(7)} ms` +
-      (concurrent ? `   ${throughput.toFixed(0).padStart(5)} calls/s (${CONCURRENCY} in flight)` : ''),
-  )
+  const figures = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), throughput: concurrent ? await throughputOf(call, calls) : NaN }
+  printFigures(label, figures)
   return figures
 }
 
-function compare(direct, proxied) {
-  const ratio = proxied.throughput / direct.throughput
+/**
+ * The same call direct and through the proxy, measured side by side: the sequential calls alternate
+ * one by one, and the throughput runs alternate in ROUNDS rounds, whose median ratio is the answer.
+ */
+async function measurePair(direct, proxied, calls = CALLS) {
+  for (let i = 0; i < 20; i++) {
+    await direct()
+    await proxied()
+  }
+  const latencies = { direct: [], proxied: [] }
+  for (let i = 0; i < calls; i++) {
+    for (const [side, call] of [['direct', direct], ['proxied', proxied]]) {
+      const start = performance.now()
+      await call()
+      latencies[side].push(performance.now() - start)
+    }
+  }
+  const perRound = Math.ceil(calls / ROUNDS)
+  const rounds = { direct: [], proxied: [] }
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.direct.push(await throughputOf(direct, perRound))
+    rounds.proxied.push(await throughputOf(proxied, perRound))
+  }
+  const figures = (side) => ({ p50: percentile(latencies[side], 50), p95: percentile(latencies[side], 95), throughput: percentile(rounds[side], 50) })
+  const pair = { direct: figures('direct'), proxied: figures('proxied'), ratio: percentile(rounds.proxied.map((value, round) => value / rounds.direct[round]), 50) }
+  printFigures('direct', pair.direct)
+  printFigures('proxy', pair.proxied)
+  compare(pair)
+  return pair
+}
+
+function compare({ direct, proxied, ratio }) {
   const added = proxied.p50 - direct.p50
   const over = ratio < TARGET_THROUGHPUT || added > TARGET_ADDED_P50_MS
   console.log(
-    `  ${'proxy vs direct'.padEnd(34)} p50 +${added.toFixed(2)} ms (target ≤ ${TARGET_ADDED_P50_MS})   throughput ×${ratio.toFixed(2)} (target ≥ ${TARGET_THROUGHPUT})${over ? '  ** OVER TARGET **' : ''}`,
+    `  ${'proxy vs direct'.padEnd(34)} p50 +${added.toFixed(2)} ms (target ≤ ${TARGET_ADDED_P50_MS})   throughput ×${ratio.toFixed(2)}, median of ${ROUNDS} rounds (target ≥ ${TARGET_THROUGHPUT})${over ? '  ** OVER TARGET **' : ''}`,
   )
 }
 
@@ -110,18 +150,17 @@ await runBench(async () => {
   const auth = { authorization: `Key ${key}` }
   console.log(
     `bench:proxy (${mode === 'split' ? 'PostgreSQL; the simulator in a second process, as fal is another host' : 'PGlite; the simulator in the measured process, which serves each proxied call twice'}): ` +
-      `${CALLS} calls each way (sequential for latency, then ${CONCURRENCY} in flight for throughput); load average ${loadAverage()}`,
+      `${CALLS} calls each way (sequential, direct and proxied alternating, for latency; then ${CONCURRENCY} in flight, in ${ROUNDS} alternating rounds, for throughput); load average ${loadAverage()}`,
   )
 
   const running = await submitTake(studio, TINY_TAKE.endpointId, TINY_TAKE.input(videoUrl, 'bench proxy'))
   const { requestId } = await (await fetch(`${studio.url}/api/takes/${running}`)).json()
   const statusPath = `${TINY_TAKE.endpointId.split('/').slice(0, 2).join('/')}/requests/${requestId}/status`
   console.log('status (GET …/requests/<id>/status)')
-  const statusDirect = await measure('direct', async () => ok(await fetch(`${simulator}/queue/${statusPath}`, { headers: auth })))
-  const statusProxied = await measure('proxy', async () =>
-    ok(await fetch(`${studio.url}/api/fal/proxy`, { headers: { 'x-fal-target-url': `https://queue.fal.run/${statusPath}` } })),
+  await measurePair(
+    async () => ok(await fetch(`${simulator}/queue/${statusPath}`, { headers: auth })),
+    async () => ok(await fetch(`${studio.url}/api/fal/proxy`, { headers: { 'x-fal-target-url': `https://queue.fal.run/${statusPath}` } })),
   )
-  compare(statusDirect, statusProxied)
   // The floor: the same route answering at once (a target outside the catalog is refused before any forwarding).
   await measure('proxy route, refusing (no forward)', async () => {
     const response = await fetch(`${studio.url}/api/fal/proxy`, { headers: { 'x-fal-target-url': 'https://queue.fal.run/other/app/requests/x/status' } })
@@ -131,19 +170,17 @@ await runBench(async () => {
 
   console.log('upload handshake (POST storage/upload/initiate)')
   const handshake = JSON.stringify({ content_type: 'video/mp4', file_name: 'clip.mp4' })
-  const uploadDirect = await measure('direct', async () =>
-    ok(await fetch(`${simulator}/rest/storage/upload/initiate`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: handshake })),
+  await measurePair(
+    async () => ok(await fetch(`${simulator}/rest/storage/upload/initiate`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: handshake })),
+    async () =>
+      ok(
+        await fetch(`${studio.url}/api/fal/proxy`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-fal-target-url': 'https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3' },
+          body: handshake,
+        }),
+      ),
   )
-  const uploadProxied = await measure('proxy', async () =>
-    ok(
-      await fetch(`${studio.url}/api/fal/proxy`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-fal-target-url': 'https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3' },
-        body: handshake,
-      }),
-    ),
-  )
-  compare(uploadDirect, uploadProxied)
 
   console.log(`submit (${SUBMITS} takes each way, sequential; they wait in the simulator's queue)`)
   const input = TINY_TAKE.input(videoUrl, 'bench proxy submit')

@@ -1,7 +1,7 @@
 import 'server-only'
 import { settingsOf } from '@/lib/settings'
 import { crossSiteRefused, signInRequired } from '@/lib/http/api-error'
-import { createRouteHandler } from '@fal-ai/server-proxy/nextjs'
+import { handleRequest, resolveProxyConfig, type ProxyBehavior } from '@fal-ai/server-proxy'
 import type { NextRequest } from 'next/server'
 import type { Catalog } from '@/lib/endpoints'
 import { isCrossOrigin } from '@/lib/auth/access'
@@ -80,26 +80,40 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
   const appIds = new Set(catalog.endpoints.map((endpoint) => appIdOf(endpoint.id)))
   const localPath = new URL(localBase).pathname.replace(/^\//, '')
   const client = serverFalClient(env)
-  const forward = createRouteHandler({
+  // Resolved once: `handleRequest` checks the target against these patterns, asks isAuthenticated and
+  // resolveFalAuth, and forwards with the server's key and only the caller's x-fal-* headers.
+  const forwardConfig = resolveProxyConfig({
     allowedUrlPatterns:
       mode === 'fal'
         ? [`${QUEUE_HOST}/**`, `${REST_HOST}/storage/upload/initiate*`]
         : [`${new URL(localBase).host}${new URL(localBase).pathname}/**`],
-    allowedEndpoints:
-      mode === 'fal'
-        ? catalog.endpoints.map((endpoint) => endpoint.id)
-        : [
-            ...catalog.endpoints.map((endpoint) => `${localPath}/queue/${endpoint.id}`),
-            `${localPath}/rest/storage/upload/initiate*`,
-          ],
+    // The library checks a POST's endpoint (except on fal.ai's own hosts). A submit never reaches it
+    // (the take service submits), so the only POST it forwards is the upload handshake.
+    allowedEndpoints: mode === 'fal' ? catalog.endpoints.map((endpoint) => endpoint.id) : [`${localPath}/rest/storage/upload/initiate*`],
     allowUnauthorizedRequests: false,
-    // Signed in, when the studio has a password (the route's proxy.ts checks it too).
+    // Signed in, when the studio has a password (checked before too; the library asks again).
     isAuthenticated: async (behavior) => {
       const cookie = behavior.getHeader('cookie')
       return isOwnerRequest(new Headers(cookie ? { cookie: Array.isArray(cookie) ? cookie.join('; ') : cookie } : {}), env)
     },
     resolveFalAuth: async () => (mode === 'fal' ? falAuthorization(env) : localSimulatorAuthorization()),
   })
+
+  /** Forwards a checked call through `@fal-ai/server-proxy`, with the body already read (never a second Request). */
+  function forward(method: string, headers: Headers, body: string | undefined): Promise<Response> {
+    const responseHeaders = new Headers()
+    const behavior: ProxyBehavior<Response> = {
+      id: 'takes',
+      method,
+      getRequestBody: async () => body,
+      getHeaders: () => Object.fromEntries(headers),
+      getHeader: (name) => headers.get(name),
+      sendHeader: (name, value) => responseHeaders.set(name, value),
+      respondWith: (status, data) => jsonResponse(typeof data === 'string' ? { detail: data } : data, { status, headers: responseHeaders }),
+      sendResponse: async (response) => new Response(response.body, { status: response.status, headers: responseHeaders }),
+    }
+    return handleRequest(behavior, forwardConfig)
+  }
 
   async function handle(request: NextRequest): Promise<Response> {
     // This route is outside proxy.ts (its bodies are large), so it guards itself, before anything else.
@@ -143,9 +157,7 @@ export function createFalProxy(catalog: Catalog, env: NodeJS.ProcessEnv = proces
     })
     headers.set(TARGET_HEADER, forwardUrl(mode, target, localBase))
     if (mode === 'local') headers.set(ORIGIN_HEADER, filesOrigin(request.headers))
-    const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal })
-    const handler = forward[request.method.toUpperCase() as 'GET' | 'POST' | 'PUT']
-    return handler(forwarded as NextRequest)
+    return forward(request.method.toUpperCase(), headers, body)
   }
 
   /** Where the simulator's file URLs must lead: this server's own origin, or a shared simulator's; never the caller's say. */

@@ -39,8 +39,33 @@ export function builtRouteHandlers(distDir, route) {
   return handlers
 }
 
-/** A Node request as the web Request a route handler takes; aborted when the caller goes away. */
-function webRequest(req, res) {
+/** A body this small (by its declared length) is read before the handler runs, as bytes; a larger one streams. */
+const SMALL_BODY_BYTES = 64 * 1024
+/** A JSON answer is sent whole, with its length, in one write: fal's are a few hundred bytes. */
+const JSON_TYPE = /^application\/json\b/
+
+/** The request's body, read whole: null when the caller went away or sent more than it declared. */
+function readSmallBody(req, declared) {
+  return new Promise((resolve, reject) => {
+    const chunks = []
+    let size = 0
+    req.on('data', (chunk) => {
+      size += chunk.length
+      if (size > declared) req.destroy()
+      else chunks.push(chunk)
+    })
+    req.once('end', () => resolve(Buffer.concat(chunks, size)))
+    req.once('close', () => resolve(null))
+    req.once('error', reject)
+  })
+}
+
+/**
+ * A Node request as the web Request a route handler takes; aborted when the caller goes away. A small
+ * body with a declared length (an upload handshake, a cancel) is read first, which spares the web
+ * stream a large one needs. Null when the caller went away before its body arrived.
+ */
+async function webRequest(req, res) {
   const controller = new AbortController()
   res.once('close', () => {
     if (!res.writableFinished) controller.abort()
@@ -51,30 +76,41 @@ function webRequest(req, res) {
   }
   const method = req.method ?? 'GET'
   const hasBody = method !== 'GET' && method !== 'HEAD'
+  const declared = Number(req.headers['content-length'] ?? NaN)
+  const small = hasBody && Number.isInteger(declared) && declared >= 0 && declared <= SMALL_BODY_BYTES && req.headers['transfer-encoding'] === undefined
+  const body = small ? await readSmallBody(req, declared) : hasBody ? Readable.toWeb(req) : undefined
+  if (body === null) return null
   return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
     method,
     headers,
-    body: hasBody ? Readable.toWeb(req) : undefined,
+    body: body ?? undefined,
     duplex: 'half',
     signal: controller.signal,
   })
 }
 
-/** Sends a web Response on a Node response, its body streamed, with the API headers over its own. */
-function send(res, response, method) {
+/** Sends a web Response on a Node response, with the API headers over its own: JSON whole, anything else streamed. */
+async function send(res, response, method) {
   const headers = {}
   response.headers.forEach((value, name) => {
     if (!HOP_HEADERS.has(name)) headers[name] = value
   })
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) headers['set-cookie'] = cookies
-  res.writeHead(response.status, { ...headers, ...API_RESPONSE_HEADERS })
-  // An event stream's head goes at once (its first event may be a while); any other goes with its body.
-  if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders()
+  Object.assign(headers, API_RESPONSE_HEADERS)
   if (!response.body || method === 'HEAD') {
     void response.body?.cancel()
+    res.writeHead(response.status, headers)
     return res.end()
   }
+  if (JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
+    const body = Buffer.from(await response.arrayBuffer())
+    res.writeHead(response.status, { ...headers, 'content-length': body.length })
+    return res.end(body)
+  }
+  res.writeHead(response.status, headers)
+  // An event stream's head goes at once (its first event may be a while); any other goes with its body.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders()
   // pipeline ends the answer when the body ends, and cancels the body when the caller goes away.
   pipeline(Readable.fromWeb(response.body), res, () => {})
 }
@@ -94,15 +130,14 @@ export function serveRouteHandlers(handlers) {
       res.writeHead(method === 'OPTIONS' ? 204 : 405, { allow, ...API_RESPONSE_HEADERS })
       return res.end()
     }
-    let response
     try {
-      response = await handler(webRequest(req, res))
+      const request = await webRequest(req, res)
+      if (request) await send(res, await handler(request), method)
     } catch (error) {
       console.error(`${method} ${req.url}:`, error)
       if (res.headersSent) return res.destroy()
       res.writeHead(500, { 'content-type': 'application/json', ...API_RESPONSE_HEADERS })
       return res.end(JSON.stringify({ detail: 'The studio failed to answer this request.' }))
     }
-    send(res, response, method)
   }
 }

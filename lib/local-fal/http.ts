@@ -52,6 +52,16 @@ function originOf(request: Request): string {
   return new URL(request.url).origin
 }
 
+/**
+ * fal's API answers (the queue, the upload handshake) are never cached, and Next must not compress
+ * them: a server reads them (the proxy, the follower), mostly on the same machine, and gzip on a few
+ * hundred bytes of JSON costs both ends more than it saves (bench:proxy).
+ */
+function apiAnswer(response: Response): Response {
+  if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store, no-transform')
+  return response
+}
+
 function notFound(detail = 'Not found') {
   return jsonResponse({ detail }, { status: 404 })
 }
@@ -72,11 +82,11 @@ export async function handleLocalFal(engine: LocalFalEngine, request: Request): 
   if (path.startsWith('/queue/')) {
     const faults = engine.faultsFor(tag)
     if (faults.delayMs) await sleep(faults.delayMs)
-    return handleQueue(engine, request, path.slice('/queue'.length), url, method, tag)
+    return apiAnswer(await handleQueue(engine, request, path.slice('/queue'.length), url, method, tag))
   }
   if (path === '/rest/storage/upload/initiate' || path === '/rest/storage/upload/initiate-multipart') {
     if (method !== 'POST') return jsonResponse({ detail: 'Method not allowed' }, { status: 405 })
-    return initiateUpload(engine, request)
+    return apiAnswer(await initiateUpload(engine, request))
   }
   if (path.startsWith('/files/upload/')) return handleUpload(engine, request, path.slice('/files/upload/'.length), method)
   if (path.startsWith('/files/')) {

@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
+import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,12 +10,13 @@ import { API_RESPONSE_HEADERS, builtRouteHandlers, serveRouteHandlers } from '@/
 // A build's route module as Next writes it (`routeModule.userland` holds the route file's exports).
 const BUILT_ROUTE = `
 let aborted = 0
+let posted = 0
 module.exports = { routeModule: { userland: {
   dynamic: 'force-dynamic',
   async GET(request) {
     const url = new URL(request.url)
     if (url.searchParams.has('throw')) throw new Error('secret detail')
-    if (url.searchParams.has('aborted')) return Response.json({ aborted })
+    if (url.searchParams.has('aborted')) return Response.json({ aborted, posted })
     if (url.searchParams.has('slow')) {
       request.signal.addEventListener('abort', () => { aborted++ })
       return new Response(new ReadableStream({ start() {} }), { headers: { 'content-type': 'text/event-stream' } })
@@ -25,6 +27,7 @@ module.exports = { routeModule: { userland: {
     })
   },
   async POST(request) {
+    posted++
     return Response.json({ body: await request.text(), method: request.method })
   },
 } } }
@@ -82,6 +85,28 @@ describe('serveRouteHandlers', () => {
     const answer = (await response.json()) as { body: string; method: string }
     expect(answer.method).toBe('POST')
     expect(JSON.parse(answer.body)).toEqual({ a: 'é'.repeat(100_000) })
+  })
+
+  it('reads a small body whole, and sends a JSON answer whole, with its length', async () => {
+    const response = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"content_type":"video/mp4"}' })
+    expect(await response.json()).toEqual({ body: '{"content_type":"video/mp4"}', method: 'POST' })
+    expect(response.headers.get('content-length')).toBe(String('{"body":"{\\"content_type\\":\\"video/mp4\\"}","method":"POST"}'.length))
+    expect(response.headers.get('transfer-encoding')).toBeNull()
+  })
+
+  it('never calls the handler when the caller goes away before its body arrived', async () => {
+    const count = async () => ((await (await fetch(`${base}?aborted=1`)).json()) as { posted: number }).posted
+    const before = await count()
+    const { hostname, port, pathname } = new URL(base)
+    const socket = connect(Number(port), hostname)
+    await new Promise<void>((resolve) => socket.once('connect', resolve))
+    const received = new Promise((resolve) => server.once('request', resolve))
+    socket.write(`POST ${pathname} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"half":`)
+    await received
+    socket.destroy()
+    // A later request is answered, and the handler never saw the half body.
+    await fetch(base, { method: 'POST', body: '{}' })
+    expect(await count()).toBe(before + 1)
   })
 
   it('answers a method the route does not export with 405 (OPTIONS: 204) and Allow', async () => {

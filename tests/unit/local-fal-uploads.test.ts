@@ -74,6 +74,8 @@ async function initiateMultipart(): Promise<{ upload_url: string; file_url: stri
     new Request(`${BASE}/rest/storage/upload/initiate-multipart?storage_type=fal-cdn-v3`, { method: 'POST', body: JSON.stringify({ content_type: 'video/mp4', file_name: 'clip.mp4' }) }),
   )
   expect(response.status).toBe(200)
+  // An API answer: never cached, and never compressed by Next (a server reads it).
+  expect(response.headers.get('cache-control')).toBe('no-store, no-transform')
   return (await response.json()) as { upload_url: string; file_url: string }
 }
 

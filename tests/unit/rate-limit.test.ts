@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { like } from 'drizzle-orm'
 import { openDb, type Db } from '@/lib/db/client'
 import { rateLimitCounts } from '@/lib/db/schema'
@@ -43,6 +43,43 @@ describe.each(backends)('rate limits on $name', (backend) => {
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => rateLimited('login', [key, unique('other')], env, { now: now + i, db })))
       expect(answers.filter((answer) => answer === null)).toHaveLength(5)
       expect(answers.filter((answer) => answer?.status === 429)).toHaveLength(7)
+    },
+    SLOW,
+  )
+
+  it(
+    'counts the hits that arrive while a count is under way together, in one statement',
+    async () => {
+      const db = testDb.db()
+      const key = unique('batched')
+      const now = Date.now()
+      // The first count is held until released, as a slow round trip would be.
+      let release = () => {}
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const execute = db.execute.bind(db)
+      const heldExecute = (async (query: Parameters<typeof execute>[0]) => {
+        await held
+        return execute(query)
+      }) as unknown as typeof execute
+      const statements = vi.spyOn(db, 'execute').mockImplementationOnce(heldExecute)
+      try {
+        const first = rateLimited('login', [key], env, { now, db })
+        await vi.waitFor(() => expect(statements).toHaveBeenCalledTimes(1))
+        // Eleven more, each in a turn of its own, while the first is under way: none goes yet.
+        const later: Promise<Response | null>[] = []
+        for (let i = 1; i < 12; i++) {
+          later.push(rateLimited('login', [key], env, { now: now + i, db }))
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        expect(statements).toHaveBeenCalledTimes(1)
+        release()
+        const answers = await Promise.all([first, ...later])
+        expect(statements).toHaveBeenCalledTimes(2)
+        // Each keeps its own answer, in order: exactly the limit (5) goes.
+        expect(answers.map((answer) => answer?.status ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', ...Array(7).fill(429)])
+      } finally {
+        statements.mockRestore()
+      }
     },
     SLOW,
   )

@@ -134,7 +134,7 @@ const DEFINITIONS = {
   databaseUrl: define({
     name: 'DATABASE_URL',
     default: 'unset',
-    what: '`postgres://…` uses that PostgreSQL instead of PGlite (same schema and migrations); several studio processes may share it',
+    what: '`postgres://…` uses that PostgreSQL instead of PGlite (same schema and migrations); several studio processes may share it (upgrade them together: a new version migrates the database on its first start)',
     schema: z
       .string()
       .refine((value) => /^postgres(ql)?:\/\//i.test(value), { error: 'must start with postgres:// or postgresql:// (unset it to use the embedded database)' })

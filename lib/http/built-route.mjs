@@ -39,14 +39,18 @@ export function builtRouteHandlers(distDir, route) {
   return handlers
 }
 
-/** A body this small (by its declared length) is read before the handler runs, as bytes; a larger one streams. */
-const SMALL_BODY_BYTES = 64 * 1024
-/** A JSON answer is sent whole, with its length, in one write: fal's are a few hundred bytes. */
-const JSON_TYPE = /^application\/json\b/
+/**
+ * A body this small (by its declared length) is read before the handler runs, as bytes; a larger one
+ * streams. Small, because it is read before the handler's own checks (an upload handshake is ~60 bytes).
+ */
+const SMALL_BODY_BYTES = 16 * 1024
+const JSON_TYPE = /^application\/json\s*(;|$)/i
+/** A JSON answer up to this size is sent whole, with its length, in one write (fal's are a few hundred bytes); a larger one streams. */
+const WHOLE_ANSWER_BYTES = 64 * 1024
 
-/** The request's body, read whole: null when the caller went away or sent more than it declared. */
+/** The request's body, read whole: null when the caller went away (or failed) before it all arrived. */
 function readSmallBody(req, declared) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks = []
     let size = 0
     req.on('data', (chunk) => {
@@ -56,7 +60,8 @@ function readSmallBody(req, declared) {
     })
     req.once('end', () => resolve(Buffer.concat(chunks, size)))
     req.once('close', () => resolve(null))
-    req.once('error', reject)
+    // An aborted request is the caller's doing, not the server's: it is not logged as a failure.
+    req.once('error', () => resolve(null))
   })
 }
 
@@ -103,16 +108,47 @@ async function send(res, response, method) {
     res.writeHead(response.status, headers)
     return res.end()
   }
-  if (JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
-    const body = Buffer.from(await response.arrayBuffer())
-    res.writeHead(response.status, { ...headers, 'content-length': body.length })
-    return res.end(body)
-  }
+  if (JSON_TYPE.test(response.headers.get('content-type') ?? '')) return sendJson(res, response, headers)
   res.writeHead(response.status, headers)
   // An event stream's head goes at once (its first event may be a while); any other goes with its body.
   if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders()
   // pipeline ends the answer when the body ends, and cancels the body when the caller goes away.
   pipeline(Readable.fromWeb(response.body), res, () => {})
+}
+
+/** A JSON answer: whole, with its length, when it ends within WHOLE_ANSWER_BYTES; streamed past that. */
+async function sendJson(res, response, headers) {
+  const reader = response.body.getReader()
+  // The caller going away stops the read, as pipeline does for a streamed answer.
+  const stop = () => void reader.cancel().catch(() => {})
+  res.once('close', stop)
+  const chunks = []
+  let size = 0
+  while (size <= WHOLE_ANSWER_BYTES) {
+    const { done, value } = await reader.read()
+    if (res.destroyed) return
+    if (done) {
+      const body = Buffer.concat(chunks, size)
+      res.writeHead(response.status, { ...headers, 'content-length': body.length })
+      return res.end(body)
+    }
+    chunks.push(value)
+    size += value.byteLength
+  }
+  res.writeHead(response.status, headers)
+  async function* rest() {
+    try {
+      yield* chunks
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) return
+        yield value
+      }
+    } finally {
+      stop()
+    }
+  }
+  pipeline(Readable.from(rest()), res, () => {})
 }
 
 /**

@@ -1,6 +1,5 @@
 import 'server-only'
 import { createHash } from 'node:crypto'
-import DataLoader from 'dataloader'
 import { getDb, type Db } from '@/lib/db/client'
 import { pruneHits, recordHits, type Hit, type HitOutcome } from '@/lib/db/rate-limit-queries'
 import { settingsOf, type Env, type Settings } from '@/lib/settings'
@@ -16,44 +15,62 @@ const RATE_LIMITS = {
 export type RateScope = keyof typeof RATE_LIMITS
 
 const LONGEST_WINDOW_MS = Math.max(...Object.values(RATE_LIMITS).map((limit) => limit.windowMs))
-/** How often a process forgets everyone's expired hits (each request forgets its own keys' at once). */
+/** How often a process deletes the seconds no window holds any more (a count leaves them out until then). */
 const PRUNE_EVERY_MS = 60_000
 
 const PRUNED = Symbol.for('takes.rate-limits-pruned')
 const BATCHERS = Symbol.for('takes.rate-limit-batchers')
-type Holder = { [PRUNED]?: WeakMap<Db, number>; [BATCHERS]?: WeakMap<Db, DataLoader<Hit, HitOutcome>> }
+type Holder = { [PRUNED]?: WeakMap<Db, number>; [BATCHERS]?: WeakMap<Db, HitBatcher> }
 /** At most this many hits go to the database in one call. */
 const MAX_BATCH = 64
 
+interface WaitingHit {
+  hit: Hit
+  resolve: (outcome: HitOutcome) => void
+  reject: (error: unknown) => void
+}
+
 /**
- * The database's hit recorder, one per database: a hit that arrives while the previous batch is being
- * counted waits for it and goes with the others that came meanwhile, in one round trip. Under load
- * (upload handshakes in parallel) that is one statement for several requests instead of one each; a
- * lone request goes at once. Hits keep their order, so the limits are exact as before.
+ * A database's hit recorder: one count at a time, and the hits that arrive while a count is under way
+ * go together in the next, in one round trip. Under load (upload handshakes in parallel) that is one
+ * statement for several requests instead of one each; a lone request goes on the next tick. Hits are
+ * counted in the order they came, so the limits are exact as before.
  */
-function hitBatcher(db: Db): DataLoader<Hit, HitOutcome> {
+class HitBatcher {
+  private readonly waiting: WaitingHit[] = []
+  private counting = false
+
+  constructor(private readonly db: Db) {}
+
+  record(hit: Hit): Promise<HitOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ hit, resolve, reject })
+      if (!this.counting) void this.countAll()
+    })
+  }
+
+  private async countAll(): Promise<void> {
+    this.counting = true
+    // The hits of this turn go with the first.
+    await new Promise((resolve) => process.nextTick(resolve))
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, MAX_BATCH)
+      try {
+        const outcomes = await recordHits(batch.map((waiting) => waiting.hit), this.db)
+        batch.forEach((waiting, i) => waiting.resolve(outcomes[i] as HitOutcome))
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error)
+      }
+    }
+    this.counting = false
+  }
+}
+
+function hitBatcher(db: Db): HitBatcher {
   const batchers = ((globalThis as Holder)[BATCHERS] ??= new WeakMap())
   let batcher = batchers.get(db)
   if (!batcher) {
-    let counting: Promise<unknown> | null = null
-    batcher = new DataLoader<Hit, HitOutcome>(
-      (hits) => {
-        const batch = recordHits(hits, db)
-        const settled = batch.catch(() => undefined).finally(() => {
-          if (counting === settled) counting = null
-        })
-        counting = settled
-        return batch
-      },
-      {
-        cache: false,
-        maxBatchSize: MAX_BATCH,
-        batchScheduleFn: (dispatch) => {
-          if (counting) void counting.then(dispatch)
-          else process.nextTick(dispatch)
-        },
-      },
-    )
+    batcher = new HitBatcher(db)
     batchers.set(db, batcher)
   }
   return batcher
@@ -89,7 +106,7 @@ export async function rateLimited(scope: RateScope, keys: string | string[], env
   // Read once the database is open: the first request of a process may wait long for it.
   const now = options.now ?? Date.now()
   const stored = [keys].flat().map((key) => storedKey(scope, key))
-  const outcome = await hitBatcher(db).load({ keys: stored, limit, since: new Date(now - windowMs), at: new Date(now) })
+  const outcome = await hitBatcher(db).record({ keys: stored, limit, since: new Date(now - windowMs), at: new Date(now) })
   await pruneNowAndThen(db, now)
   if (outcome.recorded) return null
   const seconds = Math.max(1, Math.ceil((outcome.oldestFullHit.getTime() + windowMs - now) / 1000))

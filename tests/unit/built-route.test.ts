@@ -4,7 +4,7 @@ import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { API_RESPONSE_HEADERS, builtRouteHandlers, serveRouteHandlers } from '@/lib/http/built-route.mjs'
 
 // A build's route module as Next writes it (`routeModule.userland` holds the route file's exports).
@@ -17,6 +17,7 @@ module.exports = { routeModule: { userland: {
     const url = new URL(request.url)
     if (url.searchParams.has('throw')) throw new Error('secret detail')
     if (url.searchParams.has('aborted')) return Response.json({ aborted, posted })
+    if (url.searchParams.has('big')) return Response.json({ big: 'x'.repeat(200_000) })
     if (url.searchParams.has('slow')) {
       request.signal.addEventListener('abort', () => { aborted++ })
       return new Response(new ReadableStream({ start() {} }), { headers: { 'content-type': 'text/event-stream' } })
@@ -92,11 +93,16 @@ describe('serveRouteHandlers', () => {
     expect(await response.json()).toEqual({ body: '{"content_type":"video/mp4"}', method: 'POST' })
     expect(response.headers.get('content-length')).toBe(String('{"body":"{\\"content_type\\":\\"video/mp4\\"}","method":"POST"}'.length))
     expect(response.headers.get('transfer-encoding')).toBeNull()
+    // A JSON answer past 64 kB streams, whole.
+    const big = await fetch(`${base}?big=1`)
+    expect(big.headers.get('content-length')).toBeNull()
+    expect(((await big.json()) as { big: string }).big).toHaveLength(200_000)
   })
 
   it('never calls the handler when the caller goes away before its body arrived', async () => {
     const count = async () => ((await (await fetch(`${base}?aborted=1`)).json()) as { posted: number }).posted
     const before = await count()
+    const logged = vi.spyOn(console, 'error')
     const { hostname, port, pathname } = new URL(base)
     const socket = connect(Number(port), hostname)
     await new Promise<void>((resolve) => socket.once('connect', resolve))
@@ -107,6 +113,9 @@ describe('serveRouteHandlers', () => {
     // A later request is answered, and the handler never saw the half body.
     await fetch(base, { method: 'POST', body: '{}' })
     expect(await count()).toBe(before + 1)
+    // The caller's abort is not the server's failure: nothing is logged.
+    expect(logged).not.toHaveBeenCalled()
+    logged.mockRestore()
   })
 
   it('answers a method the route does not export with 405 (OPTIONS: 204) and Allow', async () => {

@@ -7,6 +7,8 @@
 -- keys never wait on each other in a circle. Seconds wholly out of a hit's window are no longer
 -- deleted by each call: they are left out of the count, and the studio prunes them now and then
 -- (lib/http/rate-limit.ts), which spares a statement a hit.
+-- Every studio process on one PostgreSQL must run this version once it is applied (restart them together):
+-- the function older ones call is gone.
 DROP FUNCTION IF EXISTS takes_record_hits(text[], integer, timestamptz, timestamptz);
 --> statement-breakpoint
 -- batch: a JSON array of {"keys": [text], "limit": int, "since": timestamptz, "at": timestamptz}. Answers,

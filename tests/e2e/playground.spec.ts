@@ -75,6 +75,8 @@ for (const endpoint of catalog.endpoints) {
 
     test('an invalid value is named on its field and blocks Run', async ({ page }) => {
       await page.getByRole('button', { name: 'Load example' }).click()
+      // The example is fetched on the click: the form holds it before anything else is changed.
+      await expect(page.getByLabel(fields.find((f) => f.name === 'prompt')!.label, { exact: true })).not.toHaveValue('')
       const bounded = fields.find(
         (f): f is NumberField => f.kind === 'number' && f.max !== undefined && f.group === 'additional',
       )

@@ -30,10 +30,24 @@ test('a running take shows its progress as a bar, from fal’s step logs', async
   await page.goto(`/models/${V2V.id}?take=${id}`)
   const stage = page.getByRole('region', { name: 'Result' })
   await expect(stage.getByRole('progressbar')).toBeVisible()
-  // Once the run logs "Denoising step k/N", the bar has a value and says how far.
-  await expect(stage.getByTestId('take-progress-percent')).toHaveText(/^\d{1,3}%$/, { timeout: 30_000 })
-  const value = await stage.getByRole('progressbar').evaluate((bar) => (bar as HTMLProgressElement).value)
-  expect(value).toBeGreaterThan(0)
+  // Once the run logs "Denoising step k/N", the bar has a value and says how far. The steps pass in
+  // a second or two (after the 30 s wait), so both are read in the page at every change, together.
+  const shown = await stage.evaluate(
+    (region) =>
+      new Promise<{ percent: string; value: number }>((resolve) => {
+        const check = () => {
+          const percent = region.querySelector('[data-testid="take-progress-percent"]')?.textContent ?? ''
+          const bar = region.querySelector('progress')
+          if (!bar || !/^\d{1,3}%$/.test(percent) || !(bar.value > 0)) return false
+          resolve({ percent, value: bar.value })
+          return true
+        }
+        if (check()) return
+        const observer = new MutationObserver(() => check() && observer.disconnect())
+        observer.observe(region, { subtree: true, childList: true, attributes: true, characterData: true })
+      }),
+  )
+  expect(shown.value).toBeGreaterThan(0)
   await request.post(`/api/takes/${id}/cancel`)
   await expect(page.getByTestId('take-status')).toHaveText(/Cancelled|Completed/, { timeout: 30_000 })
   await finishedTake(request, id)

@@ -20,9 +20,15 @@ export interface TakeLogEntry {
   timestamp: string
 }
 
-/** 128 random bits, base64url: 22 characters, not guessable, safe in a URL. */
+/**
+ * 128 random bits, base64url: 22 characters, not guessable, safe in a URL. Never one that starts with "-",
+ * which a shell reads as an option and a spreadsheet as a formula (the parameters CSV would have to quote it).
+ */
 export function newTakeId(): string {
-  return randomBytes(16).toString('base64url')
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 // Millisecond precision, as JS Dates have: a keyset cursor built from a Date then matches the row exactly.

@@ -3,6 +3,7 @@ import { strFromU8, unzipSync, Unzip, UnzipInflate } from 'fflate'
 import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import { finishTake } from '@/lib/db/queries'
+import { newTakeId } from '@/lib/db/schema'
 import { getSweep, listSweepTakes } from '@/lib/db/sweep-queries'
 import { checkBatchRequest } from '@/lib/batches/batch-request'
 import { NOT_INCLUDED, PARAMETERS_FILE, sweepZipChunks, ZIP_VIDEO_BYTES_MAX, type ZipCell } from '@/lib/batches/sweep-zip'
@@ -218,6 +219,13 @@ describe('the sweep zip', () => {
     const [row] = Papa.parse<Record<string, string>>(csvText, { header: true, skipEmptyLines: true }).data
     expect(row!.prompt).toBe(`'=HYPERLINK("http://x")`)
     expect(row!.image_url).toBe('data:image/png,… (5022 characters)')
+  })
+
+  it("a take's id is copied into the CSV as it is: no id begins with a formula's -", () => {
+    const ids = Array.from({ length: 2000 }, newTakeId)
+    expect(ids.filter((id) => id.startsWith('-'))).toEqual([])
+    expect(new Set(ids.map((id) => id[0])).size).toBeGreaterThan(40)
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true)
   })
 
   it('leaves out a video gone from the store, and says so in the CSV', async () => {

@@ -311,11 +311,19 @@ const byEnv = new WeakMap<Env, Settings>()
 let fromProcess: { fingerprint: string; settings: Settings } | undefined
 
 /**
+ * A production process reads its variables once: they do not change while it runs, and reading them
+ * all again (a getenv each) cost the proxy more per forwarded call than its own checks (bench:proxy).
+ */
+const READ_PROCESS_ONCE = process.env.NODE_ENV === 'production'
+
+/**
  * The settings `env` holds, validated (a SettingsError names every bad variable). Remembered per
- * `env` object; for `process.env`, until one of the variables changes (tests set some).
+ * `env` object; for `process.env`, in production for good, elsewhere until one of the variables
+ * changes (tests set some).
  */
 export function settingsOf(env: Env = process.env): Settings {
   if (env === process.env) {
+    if (READ_PROCESS_ONCE && fromProcess) return fromProcess.settings
     const fingerprint = NAMES.map((name) => env[name] ?? '\u0000').join('\u0001')
     if (fromProcess?.fingerprint !== fingerprint) fromProcess = { fingerprint, settings: readSettings(env) }
     return fromProcess.settings

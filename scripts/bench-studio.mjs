@@ -43,6 +43,10 @@ export async function cleanUp() {
   cleaned = true
   for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {})
 }
+/** Registers a clean-up, run at the end in reverse order; its `sync` part, when it has one, also on a hard exit. */
+export function onCleanUp(cleanup) {
+  cleanups.push(cleanup)
+}
 process.on('exit', () => {
   // Last resort (synchronous): whatever is still running is killed.
   for (const cleanup of cleanups) if (cleanup.sync) cleanup.sync()

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SettingsError, settingsOf, settingsTable } from '@/lib/settings'
 
 describe('settings', () => {
@@ -92,6 +92,24 @@ describe('settings', () => {
     } finally {
       if (saved === undefined) delete process.env.TAKES_RATE_UPLOAD
       else process.env.TAKES_RATE_UPLOAD = saved
+    }
+  })
+
+  it('reads process.env once in a production process', async () => {
+    const saved = { NODE_ENV: process.env.NODE_ENV, TAKES_RATE_UPLOAD: process.env.TAKES_RATE_UPLOAD }
+    try {
+      vi.resetModules()
+      vi.stubEnv('NODE_ENV', 'production')
+      vi.stubEnv('TAKES_RATE_UPLOAD', '7')
+      const production = await import('@/lib/settings')
+      expect(production.settingsOf().rateUpload).toBe(7)
+      vi.stubEnv('TAKES_RATE_UPLOAD', '8')
+      expect(production.settingsOf().rateUpload).toBe(7)
+    } finally {
+      vi.unstubAllEnvs()
+      vi.resetModules()
+      expect(process.env.NODE_ENV).toBe(saved.NODE_ENV)
+      expect(process.env.TAKES_RATE_UPLOAD).toBe(saved.TAKES_RATE_UPLOAD)
     }
   })
 

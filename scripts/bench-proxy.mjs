@@ -87,8 +87,8 @@ async function measure(label, call, calls = CALLS, { warmUp = 20, concurrent = t
 /**
  * The same call direct, through the studio's proxy, and through the reference forwarders, measured side
  * by side: the sequential calls alternate one by one, and the throughput runs alternate in ROUNDS rounds;
- * each side's ratio to direct is the median of its rounds' ratios. `sides` is [label, call, process]
- * triples, direct first, where process ({ pid, name }) is the one whose CPU a call is counted in.
+ * each side's ratio to direct is the median of its rounds' ratios. `sides` is [label, call, owner]
+ * triples, direct first, where owner ({ pid, name }) is the process whose CPU a call is counted in.
  */
 async function measureSides(sides, calls = CALLS) {
   for (let i = 0; i < 20; i++) for (const [, call] of sides) await call()
@@ -105,16 +105,16 @@ async function measureSides(sides, calls = CALLS) {
   // Each side's CPU is its middle process's over its throughput runs: the cost of a call, whatever the machine's noise.
   const cpu = sides.map(() => 0)
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [index, [, call, process]] of sides.entries()) {
-      const before = cpuMsOf(process.pid)
+    for (const [index, [, call, owner]] of sides.entries()) {
+      const before = cpuMsOf(owner.pid)
       rounds[index].push(await throughputOf(call, perRound))
-      cpu[index] += cpuMsOf(process.pid) - before
+      cpu[index] += cpuMsOf(owner.pid) - before
     }
   }
-  const figures = sides.map(([label, , process], index) => ({
+  const figures = sides.map(([label, , owner], index) => ({
     label,
     cpu: cpu[index] / (perRound * ROUNDS),
-    whose: process.name,
+    whose: owner.name,
     p50: percentile(latencies[index], 50),
     p95: percentile(latencies[index], 95),
     throughput: percentile(rounds[index], 50),

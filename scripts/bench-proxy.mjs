@@ -214,7 +214,7 @@ await runBench(async () => {
     `  references: "forwarder" only forwards, by fetch, in a process of its own (scripts/bench-proxy-floor.mjs)${floorCounting ? '; "forwarder + count" first counts the call in the rate-limit function, as the proxy counts a handshake' : ''}`,
   )
 
-  const simulatorProcess = { pid: simulatorStudio.pid, name: 'the simulator' }
+  const simulatorProcess = { pid: simulatorStudio.pid, name: mode === 'split' ? 'the simulator' : 'the studio, as the simulator' }
   const studioProcess = { pid: studio.pid, name: mode === 'split' ? 'the studio' : 'the studio, simulator included' }
   console.log('status (GET …/requests/<id>/status)')
   await measureSides([

@@ -40,9 +40,9 @@ function uploadProblem(body: string | undefined): string | null {
   return null
 }
 
-/** Which calls count against which rate limit. */
 /** A body this small is read while the rate limit is counted (see `handle`). */
 const SMALL_BODY_BYTES = 64 * 1024
+/** Which calls count against which rate limit. */
 const RATE_SCOPE: Partial<Record<FalTarget['kind'], RateScope>> = { submit: 'submit', 'upload-initiate': 'upload', 'upload-initiate-multipart': 'upload' }
 
 const METHOD_OF: Record<FalTarget['kind'], string> = {
